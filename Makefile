@@ -1,0 +1,37 @@
+# ctxrl: two commands set up a fresh Debian machine that has the Swift toolchain.
+#
+#   make run    install missing Debian packages, build in release mode, run the main job
+#   make test   install missing Debian packages, build, run the test suite
+
+DEBIAN_PACKAGES := libopenblas-dev libsqlite3-dev libsdl2-dev libpng-dev libgif-dev pkg-config
+SWIFT ?= swift
+RUN_ARGS ?=
+
+.PHONY: run test build deps bench clean
+
+# Installs only what dpkg reports missing, so a machine that has everything skips apt-get.
+deps:
+	@missing=""; \
+	for package in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" \
+	        || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO="sudo"; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product ctxrl
+
+run: build
+	$(SWIFT) run -c release ctxrl $(RUN_ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+clean:
+	rm -rf .build

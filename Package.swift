@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ctxrl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ctxrl", targets: ["ctxrl"]),
+        .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Environments", targets: ["Environments"]),
+        .library(name: "Learning", targets: ["Learning"]),
+    ],
+    targets: [
+        // MARK: - C libraries from Debian packages
+
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSDL2",
+            path: "Sources/CSDL2",
+            pkgConfig: "sdl2",
+            providers: [.apt(["libsdl2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            path: "Sources/CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+
+        // MARK: - Libraries
+
+        .target(name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Numerics"),
+        .target(name: "Neural", dependencies: ["Numerics"], path: "Sources/Neural"),
+        .target(name: "Environments", dependencies: ["Numerics"], path: "Environments"),
+        .target(
+            name: "Learning",
+            dependencies: ["Numerics", "Neural", "Environments"],
+            path: "Sources/Learning"
+        ),
+        .target(name: "RunStore", dependencies: ["CSQLite"], path: "Sources/RunStore"),
+
+        // MARK: - Command line
+
+        .executableTarget(
+            name: "ctxrl",
+            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore"],
+            path: "Sources/ctxrl"
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural", "Numerics"]),
+        .testTarget(
+            name: "EnvironmentsTests",
+            dependencies: ["Environments", "Numerics"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Neural", "Environments"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CBLAS", "CSQLite", "CSDL2", "CPNG"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ]
+)

@@ -1,0 +1,86 @@
+import Foundation
+import Numerics
+
+/// A batch of categorical distributions given by unnormalised logits, one row per sample.
+///
+/// Probabilities use the max-shifted softmax so that large logits do not overflow:
+/// `log p_k = z_k - max(z) - log(sum_j exp(z_j - max(z)))`.
+public struct Categorical {
+    /// The log-probabilities, `batch x classes`, in double precision.
+    public let logProbabilities: Matrix<Double>
+
+    /// Creates the distributions from logits of shape `batch x classes`.
+    public init(logits: Matrix<Float>) {
+        var logProbabilities = Matrix<Double>(rows: logits.rows, columns: logits.columns)
+        for i in 0..<logits.rows {
+            let row = logits.row(i).map(Double.init)
+            let shift = row.max() ?? 0
+            let logSum = log(row.reduce(0) { $0 + exp($1 - shift) }) + shift
+            for j in 0..<logits.columns { logProbabilities[i, j] = row[j] - logSum }
+        }
+        self.logProbabilities = logProbabilities
+    }
+
+    /// The number of distributions.
+    public var batchSize: Int { logProbabilities.rows }
+    /// The number of classes.
+    public var classCount: Int { logProbabilities.columns }
+
+    /// The probability of class `k` in distribution `i`.
+    public func probability(_ i: Int, _ k: Int) -> Double {
+        exp(logProbabilities[i, k])
+    }
+
+    /// The log-probability of `actions[i]` under distribution `i`.
+    public func logProbability(of actions: [Int]) -> [Double] {
+        precondition(actions.count == batchSize, "\(actions.count) actions for \(batchSize)")
+        return actions.enumerated().map { logProbabilities[$0.offset, $0.element] }
+    }
+
+    /// The entropy `-sum_k p_k log p_k` of each distribution.
+    public func entropy() -> [Double] {
+        (0..<batchSize).map { i in
+            -(0..<classCount).reduce(0.0) { total, k in
+                let logP = logProbabilities[i, k]
+                return total + (logP == -.infinity ? 0 : exp(logP) * logP)
+            }
+        }
+    }
+
+    /// One sample from each distribution.
+    public func sample(rng: inout RandomStream) -> [Int] {
+        (0..<batchSize).map { i in
+            rng.categorical(weights: (0..<classCount).map { probability(i, $0) })
+        }
+    }
+
+    /// The most likely class of each distribution (the first on ties).
+    public func mode() -> [Int] {
+        logProbabilities.rowArgmax()
+    }
+
+    /// The gradient with respect to the logits of
+    /// `sum_i logProbabilityWeights[i] * log p_i(actions[i]) + entropyWeights[i] * H_i`.
+    ///
+    /// ```
+    /// d log p(a) / d z_k = 1[k = a] - p_k
+    /// d H / d z_k        = -p_k (log p_k + H)
+    /// ```
+    public func logitGradient(
+        actions: [Int], logProbabilityWeights: [Double], entropyWeights: [Double]
+    ) -> Matrix<Float> {
+        let entropies = entropy()
+        var gradient = Matrix<Float>(rows: batchSize, columns: classCount)
+        for i in 0..<batchSize {
+            for k in 0..<classCount {
+                let logP = logProbabilities[i, k]
+                let p = exp(logP)
+                let indicator: Double = k == actions[i] ? 1 : 0
+                let entropyTerm = p == 0 ? 0 : -p * (logP + entropies[i])
+                gradient[i, k] = Float(
+                    logProbabilityWeights[i] * (indicator - p) + entropyWeights[i] * entropyTerm)
+            }
+        }
+        return gradient
+    }
+}

@@ -1,0 +1,184 @@
+// MARK: - Element-wise arithmetic
+
+extension Matrix {
+    @inlinable
+    static func checkSameShape(_ a: Matrix, _ b: Matrix) {
+        precondition(
+            a.rows == b.rows && a.columns == b.columns,
+            "shapes differ: \(a.rows)x\(a.columns) and \(b.rows)x\(b.columns)")
+    }
+
+    /// Applies `transform` to every element.
+    @inlinable
+    public func map(_ transform: (Scalar) -> Scalar) -> Matrix {
+        Matrix(rows: rows, columns: columns, storage: storage.map(transform))
+    }
+
+    @inlinable
+    public static func + (a: Matrix, b: Matrix) -> Matrix {
+        checkSameShape(a, b)
+        var result = a
+        result += b
+        return result
+    }
+
+    @inlinable
+    public static func - (a: Matrix, b: Matrix) -> Matrix {
+        checkSameShape(a, b)
+        var result = a
+        result -= b
+        return result
+    }
+
+    /// The Hadamard (element-wise) product.
+    @inlinable
+    public static func * (a: Matrix, b: Matrix) -> Matrix {
+        checkSameShape(a, b)
+        var result = a
+        result *= b
+        return result
+    }
+
+    @inlinable
+    public static func * (scale: Scalar, a: Matrix) -> Matrix {
+        var result = a
+        result *= scale
+        return result
+    }
+
+    @inlinable
+    public static func += (a: inout Matrix, b: Matrix) {
+        checkSameShape(a, b)
+        b.storage.withUnsafeBufferPointer { source in
+            a.storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<target.count { target[i] += source[i] }
+            }
+        }
+    }
+
+    @inlinable
+    public static func -= (a: inout Matrix, b: Matrix) {
+        checkSameShape(a, b)
+        b.storage.withUnsafeBufferPointer { source in
+            a.storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<target.count { target[i] -= source[i] }
+            }
+        }
+    }
+
+    @inlinable
+    public static func *= (a: inout Matrix, b: Matrix) {
+        checkSameShape(a, b)
+        b.storage.withUnsafeBufferPointer { source in
+            a.storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<target.count { target[i] *= source[i] }
+            }
+        }
+    }
+
+    @inlinable
+    public static func *= (a: inout Matrix, scale: Scalar) {
+        a.storage.withUnsafeMutableBufferPointer { target in
+            for i in 0..<target.count { target[i] *= scale }
+        }
+    }
+
+    /// Adds `scale * other` in place (BLAS `axpy` semantics, written as a loop the compiler
+    /// vectorizes).
+    @inlinable
+    public mutating func add(_ other: Matrix, scaledBy scale: Scalar) {
+        Matrix.checkSameShape(self, other)
+        other.storage.withUnsafeBufferPointer { source in
+            storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<target.count { target[i] = source[i] * scale + target[i] }
+            }
+        }
+    }
+
+    /// Adds `vector` to every row (a bias broadcast); `vector.count` must equal `columns`.
+    @inlinable
+    public mutating func addToEachRow(_ vector: [Scalar]) {
+        precondition(vector.count == columns, "vector of \(vector.count) for \(columns) columns")
+        let columns = self.columns
+        vector.withUnsafeBufferPointer { v in
+            storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<rows {
+                    for j in 0..<columns { target[i * columns + j] += v[j] }
+                }
+            }
+        }
+    }
+
+    /// Sets every element to zero, keeping the shape.
+    @inlinable
+    public mutating func zero() {
+        storage.withUnsafeMutableBufferPointer { target in
+            for i in 0..<target.count { target[i] = 0 }
+        }
+    }
+}
+
+// MARK: - Reductions
+
+extension Matrix {
+    /// The sum of all elements.
+    @inlinable
+    public func sum() -> Scalar {
+        storage.reduce(0, +)
+    }
+
+    /// The mean of all elements; 0 for an empty matrix.
+    @inlinable
+    public func mean() -> Scalar {
+        count == 0 ? 0 : sum() / Scalar(count)
+    }
+
+    /// The sum of squares of all elements.
+    @inlinable
+    public func squaredNorm() -> Scalar {
+        storage.reduce(0) { $0 + $1 * $1 }
+    }
+
+    /// The sum of each column, one value per column.
+    @inlinable
+    public func columnSums() -> [Scalar] {
+        var sums = [Scalar](repeating: 0, count: columns)
+        let columns = self.columns
+        storage.withUnsafeBufferPointer { source in
+            sums.withUnsafeMutableBufferPointer { target in
+                for i in 0..<rows {
+                    for j in 0..<columns { target[j] += source[i * columns + j] }
+                }
+            }
+        }
+        return sums
+    }
+
+    /// The sum of each row, one value per row.
+    @inlinable
+    public func rowSums() -> [Scalar] {
+        (0..<rows).map { i in
+            var total: Scalar = 0
+            for j in 0..<columns { total += storage[i * columns + j] }
+            return total
+        }
+    }
+
+    /// The index of the largest element in each row; ties go to the first.
+    @inlinable
+    public func rowArgmax() -> [Int] {
+        (0..<rows).map { i in
+            var best = 0
+            for j in 1..<max(columns, 1) where storage[i * columns + j] > storage[i * columns + best] {
+                best = j
+            }
+            return best
+        }
+    }
+
+    /// Whether every element is finite (no NaN and no infinity).
+    @inlinable
+    public var isFinite: Bool {
+        storage.allSatisfy { $0.isFinite }
+    }
+}
