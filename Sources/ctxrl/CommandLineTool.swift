@@ -26,7 +26,7 @@ enum CommandLineTool {
     static let version = "0.1.0"
 
     static let subcommands: [any Subcommand.Type] = [
-        EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
+        // Registered as they land.
     ]
 
     static func run(arguments: [String]) -> Int32 {

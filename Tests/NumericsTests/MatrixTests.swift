@@ -13,7 +13,7 @@ final class MatrixTests: XCTestCase {
         let a = Matrix<Double>([[1, 2], [3, 4], [5, 6]])
         let b = Matrix<Double>([[1, 0, 2], [0, 1, 3]])
         // a^T (2x3) times b^T (3x2)
-        let expected = Matrix<Double>([[11, 22], [14, 28]])
+        let expected = Matrix<Double>([[11, 18], [14, 22]])
         XCTAssertEqual(Matrix.product(a, b, transposeA: true, transposeB: true), expected)
     }
 

@@ -9,9 +9,9 @@ final class RunningMeanVarianceTests: XCTestCase {
         statistics.update(batch: Array(data[0..<2]))
         statistics.update(batch: Array(data[2...]))
         XCTAssertEqual(statistics.mean[0], 6.2, accuracy: 1e-12)
-        // Population variance of [1, 2, 4, 8, 16] is 29.36.
-        XCTAssertEqual(statistics.variance[0], 29.36, accuracy: 1e-10)
-        XCTAssertEqual(statistics.variance[1], 2936, accuracy: 1e-8)
+        // Population variance of [1, 2, 4, 8, 16]: 148.8 / 5 = 29.76.
+        XCTAssertEqual(statistics.variance[0], 29.76, accuracy: 1e-10)
+        XCTAssertEqual(statistics.variance[1], 2976, accuracy: 1e-8)
         XCTAssertEqual(statistics.count, 5)
     }
 
