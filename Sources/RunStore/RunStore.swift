@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// A SQLite file holding every run: configurations, contexts, trainings, metrics,
@@ -33,7 +34,7 @@ public final class RunStore {
         database = try Database(path: path, busyTimeout: busyTimeout)
         owner = .current
 
-        try enableWriteAheadLogging()
+        try enableWriteAheadLogging(busyTimeout: busyTimeout)
         // In WAL mode, NORMAL syncs the WAL at checkpoints rather than at every commit. A
         // commit then survives a crash of the process, but the last commits may be lost when
         // the operating system crashes or power fails; the file is never corrupted either way.
@@ -41,12 +42,31 @@ public final class RunStore {
         try Schema.migrate(database, pid: owner.pid)
     }
 
-    private func enableWriteAheadLogging() throws {
-        // The journal mode is stored in the file, so this changes the file only once. The
-        // switch needs an exclusive lock and waits for it under the busy timeout.
-        let mode = try database.scalar("PRAGMA journal_mode = WAL")?.textValue ?? ""
-        guard mode.lowercased() == "wal" else {
-            throw RunStoreError.walUnavailable(path: path, mode: mode)
+    private func enableWriteAheadLogging(busyTimeout: TimeInterval) throws {
+        // The journal mode is stored in the file, so only a new file needs the switch.
+        if try database.scalar("PRAGMA journal_mode")?.textValue?.lowercased() == "wal" {
+            return
+        }
+
+        // The switch reads the file under a shared lock and then needs an exclusive one.
+        // When two processes do this at once, SQLite sees that waiting could deadlock and
+        // returns SQLITE_BUSY at once instead of calling the busy handler, so the statement
+        // is retried here, with its locks released, until the busy timeout has passed.
+        let deadline = Date(timeIntervalSinceNow: busyTimeout)
+        var delay: TimeInterval = 0.001
+        while true {
+            do {
+                let mode = try database.scalar("PRAGMA journal_mode = WAL")?.textValue ?? ""
+                guard mode.lowercased() == "wal" else {
+                    throw RunStoreError.walUnavailable(path: path, mode: mode)
+                }
+                return
+            } catch let error as SQLiteError
+                where error.primaryCode == SQLITE_BUSY && Date() < deadline
+            {
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 0.1)
+            }
         }
     }
 
