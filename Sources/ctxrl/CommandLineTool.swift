@@ -26,7 +26,7 @@ enum CommandLineTool {
     static let version = "0.1.0"
 
     static let subcommands: [any Subcommand.Type] = [
-        // Registered as they land.
+        EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
     ]
 
     static func run(arguments: [String]) -> Int32 {
@@ -88,10 +88,10 @@ enum CommandLineTool {
         return lines.joined(separator: "\n")
     }
 
-    /// A one-sentence description of a library error: its `description` when it has one.
+    /// A one-sentence description of a library error; every ctxrl error type describes
+    /// itself through `CustomStringConvertible`.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? CustomStringConvertible { return error.description }
-        return "\(error)"
+        String(describing: error)
     }
 }
 
