@@ -50,6 +50,7 @@ let package = Package(
             path: "Sources/Learning"
         ),
         .target(name: "RunStore", dependencies: ["CSQLite"], path: "Sources/RunStore"),
+        .executableTarget(name: "ctxrl-store-writer", dependencies: ["RunStore"], path: "Sources/StoreWriter"),
 
         // MARK: - Command line
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How a transaction takes SQLite's locks when it begins.
+/// The locking mode of a transaction at BEGIN.
 public enum TransactionKind: String, Sendable {
     /// Takes no lock until the first read, and the write lock at the first write.
     ///
@@ -10,7 +10,8 @@ public enum TransactionKind: String, Sendable {
     case deferred = "DEFERRED"
     /// Takes the write lock at BEGIN, waiting for it under the busy timeout.
     ///
-    /// Writers use it, so that two writers never deadlock while upgrading read locks.
+    /// Writers use it, so that no writer waits for the write lock while it holds a read
+    /// snapshot. Two writers that both did could deadlock.
     case immediate = "IMMEDIATE"
 }
 

@@ -128,7 +128,7 @@ public final class Database {
         sqlite3_get_autocommit(handle) == 0
     }
 
-    /// The `PRAGMA user_version` integer in the database header.
+    /// Reads the `PRAGMA user_version` integer from the database header.
     public func userVersion() throws -> Int {
         Int(try scalar("PRAGMA user_version")?.integerValue ?? 0)
     }

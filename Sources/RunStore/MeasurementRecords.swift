@@ -109,7 +109,7 @@ public struct CheckpointInfo: Sendable, Equatable, Codable {
 
 /// A file produced for a run, such as a rendered frame, a GIF or a report.
 public struct Artifact: Sendable, Equatable, Codable {
-    /// What the file is, such as "frame", "gif" or "report".
+    /// The kind of file, such as "frame", "gif" or "report".
     public var kind: String
     /// The file path as given when it was added.
     public var path: String

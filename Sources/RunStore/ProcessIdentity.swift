@@ -23,7 +23,7 @@ struct ProcessIdentity: Equatable {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Whether a process with this pid exists on this host.
+    /// Returns whether a process with this pid exists on this host.
     ///
     /// `kill(pid, 0)` delivers no signal but checks the pid: it fails with ESRCH when no such
     /// process exists and with EPERM when one exists that belongs to another user.

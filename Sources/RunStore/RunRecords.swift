@@ -17,7 +17,7 @@ public struct Run: Sendable, Equatable, Codable {
     public var id: RunID
     /// A name unique in the store; creating a run with an existing name returns that run.
     public var name: String
-    /// What produced the run, such as "train", "select" or "evaluate".
+    /// The command that produced the run, such as "train", "select" or "evaluate".
     public var kind: String
     /// The full configuration as JSON text.
     public var configuration: String

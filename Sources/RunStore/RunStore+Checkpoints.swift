@@ -28,14 +28,14 @@ extension RunStore {
         }
     }
 
-    /// The bytes of the checkpoint named `name`, or nil when the run has none of that name.
+    /// Returns the bytes of the checkpoint named `name`, or nil when the run has none of that name.
     public func loadCheckpoint(run: RunID, name: String) throws -> Data? {
         try database.cachedStatement(
             "SELECT data FROM checkpoints WHERE run_id = ? AND name = ?"
         ).map([.integer(run.rawValue), .text(name)]) { $0.data(at: 0) }.first
     }
 
-    /// The checkpoints of a run without their bytes, ordered by name.
+    /// Returns the checkpoints of a run without their bytes, ordered by name.
     public func checkpoints(run: RunID) throws -> [CheckpointInfo] {
         try database.cachedStatement(
             """
@@ -67,7 +67,7 @@ extension RunStore {
         }
     }
 
-    /// The artifacts of a run, in the order they were first added.
+    /// Returns the artifacts of a run, in the order they were first added.
     public func artifacts(run: RunID) throws -> [Artifact] {
         try database.cachedStatement(
             "SELECT kind, path, created_at FROM artifacts WHERE run_id = ? ORDER BY id"

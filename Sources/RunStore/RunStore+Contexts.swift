@@ -44,7 +44,7 @@ extension RunStore {
         }
     }
 
-    /// The contexts of a run, by index.
+    /// Returns the contexts of a run, by index.
     public func contexts(run: RunID) throws -> [RunContext] {
         try database.cachedStatement(
             "SELECT context_index, features FROM contexts WHERE run_id = ? ORDER BY context_index"

@@ -34,7 +34,7 @@ extension RunStore {
         }
     }
 
-    /// The evaluations of a run, ordered by source, then target.
+    /// Returns the evaluations of a run, ordered by source, then target.
     public func evaluations(run: RunID) throws -> [Evaluation] {
         try database.cachedStatement(
             """

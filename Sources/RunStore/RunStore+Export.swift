@@ -2,9 +2,8 @@ import Foundation
 
 /// Everything stored for one run except checkpoint bytes, as plain values to encode.
 ///
-/// `JSONEncoder` rejects NaN and the infinities unless its
-/// `nonConformingFloatEncodingStrategy` says how to write them, and metric values and
-/// evaluation statistics may be non-finite.
+/// Metric values and evaluation statistics may be NaN or infinite, which `JSONEncoder`
+/// rejects unless its `nonConformingFloatEncodingStrategy` specifies how to write them.
 public struct RunExport: Sendable, Codable {
     public var run: Run
     public var contexts: [RunContext]

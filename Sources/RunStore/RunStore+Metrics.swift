@@ -6,7 +6,7 @@ extension RunStore {
     /// Logs one metric value in its own transaction.
     ///
     /// NaN is stored as NULL in `metrics.value` and the infinities as REAL, so that no
-    /// NaN matches a numeric filter such as `value < 0.1`; all three read back unchanged.
+    /// NaN matches a numeric filter such as `value < 0.1`. All three read back unchanged.
     ///
     /// - Parameters:
     ///   - training: The training the value belongs to, or nil for a run-level metric.
@@ -47,7 +47,7 @@ extension RunStore {
 
     // MARK: - Reading
 
-    /// The latest value of a metric: the one with the greatest step, then the greatest wall
+    /// Returns the latest value of a metric: the one with the greatest step, then the greatest wall
     /// time, and among rows equal in both, the one inserted last.
     ///
     /// - Parameter training: Only rows of this training, or nil for rows of any training
@@ -59,7 +59,7 @@ extension RunStore {
         try metricRows(run: run, training: training, key: key, latestOnly: true).first
     }
 
-    /// Every value of a metric, ordered by step, then wall time, then insertion.
+    /// Returns every value of a metric, ordered by step, then wall time, then insertion.
     ///
     /// - Parameter training: Only rows of this training, or nil for rows of any training
     ///   and run-level rows alike.
@@ -69,14 +69,14 @@ extension RunStore {
         try metricRows(run: run, training: training, key: key, latestOnly: false)
     }
 
-    /// The distinct metric keys of a run, sorted.
+    /// Returns the distinct metric keys of a run, sorted.
     public func metricKeys(run: RunID) throws -> [String] {
         try database.cachedStatement(
             "SELECT DISTINCT key FROM metrics WHERE run_id = ? ORDER BY key"
         ).map([.integer(run.rawValue)]) { $0.text(at: 0) }
     }
 
-    /// Every metric row of a run, ordered by key, then as in `metricHistory`.
+    /// Returns every metric row of a run, ordered by key, then as in `metricHistory`.
     public func allMetrics(run: RunID) throws -> [MetricRecord] {
         try database.cachedStatement(
             """

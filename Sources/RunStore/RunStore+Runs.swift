@@ -19,7 +19,7 @@ extension RunStore {
     ///   - time: The start time.
     /// - Returns: The id of the new or existing run.
     /// - Throws: `RunStoreError.runConflict` when a run with this name has a different kind,
-    ///   configuration text or seed; `SQLiteError` with `SQLITE_CONSTRAINT_CHECK` (275) when
+    ///   configuration text or seed. `SQLiteError` with `SQLITE_CONSTRAINT_CHECK` (275) when
     ///   `configuration` is not valid JSON.
     @discardableResult
     public func createRun(
@@ -126,19 +126,19 @@ extension RunStore {
 
     // MARK: - Reading runs
 
-    /// Every run, oldest first.
+    /// Returns every run, oldest first.
     public func runs() throws -> [Run] {
         try database.cachedStatement("SELECT \(Self.runColumns) FROM runs ORDER BY id")
             .map([], Self.readRun)
     }
 
-    /// The run with this id, or nil.
+    /// Returns the run with this id, or nil.
     public func run(id: RunID) throws -> Run? {
         try database.cachedStatement("SELECT \(Self.runColumns) FROM runs WHERE id = ?")
             .map([.integer(id.rawValue)], Self.readRun).first
     }
 
-    /// The run with this name, or nil.
+    /// Returns the run with this name, or nil.
     public func run(named name: String) throws -> Run? {
         try database.cachedStatement("SELECT \(Self.runColumns) FROM runs WHERE name = ?")
             .map([.text(name)], Self.readRun).first

@@ -44,7 +44,7 @@ extension RunStore {
         }
     }
 
-    /// The selection steps of a run, ordered by strategy, then step.
+    /// Returns the selection steps of a run, ordered by strategy, then step.
     ///
     /// - Parameter strategy: Only steps of this strategy, or nil for all of them.
     public func selectionSteps(run: RunID, strategy: String? = nil) throws -> [SelectionStep] {

@@ -77,13 +77,13 @@ extension RunStore {
         }
     }
 
-    /// The training with this id, or nil.
+    /// Returns the training with this id, or nil.
     public func training(id: TrainingID) throws -> Training? {
         try database.cachedStatement("SELECT \(Self.trainingColumns) FROM trainings WHERE id = ?")
             .map([.integer(id.rawValue)], Self.readTraining).first
     }
 
-    /// The trainings of a run, by source index.
+    /// Returns the trainings of a run, by source index.
     public func trainings(run: RunID) throws -> [Training] {
         try database.cachedStatement(
             "SELECT \(Self.trainingColumns) FROM trainings WHERE run_id = ? ORDER BY source_index"

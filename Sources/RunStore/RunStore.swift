@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Many processes may open one file at once. Each write is one transaction that takes the
 /// write lock at BEGIN (BEGIN IMMEDIATE) and waits up to the busy timeout for it. The file
-/// uses write-ahead logging, so readers never block the writer.
+/// uses write-ahead logging, in which, per SQLite's WAL documentation, readers do not block
+/// the writer and the writer does not block readers.
 ///
 /// A `RunStore` owns one connection and is not thread-safe: use one store per thread or
 /// task. The schema is described in docs/run-store.md.
@@ -36,8 +37,8 @@ public final class RunStore {
 
         try enableWriteAheadLogging(busyTimeout: busyTimeout)
         // In WAL mode, NORMAL syncs the WAL at checkpoints rather than at every commit. A
-        // commit then survives a crash of the process, but the last commits may be lost when
-        // the operating system crashes or power fails; the file is never corrupted either way.
+        // commit then survives a crash of the process. When the operating system crashes or
+        // power fails, the last commits may be lost, but the file is not corrupted.
         try database.execute("PRAGMA synchronous = NORMAL")
         try Schema.migrate(database, pid: owner.pid)
     }
@@ -49,7 +50,7 @@ public final class RunStore {
         }
 
         // The switch reads the file under a shared lock and then needs an exclusive one.
-        // When two processes do this at once, SQLite sees that waiting could deadlock and
+        // When two processes do this at once, SQLite detects that waiting could deadlock and
         // returns SQLITE_BUSY at once instead of calling the busy handler, so the statement
         // is retried here, with its locks released, until the busy timeout has passed.
         let deadline = Date(timeIntervalSinceNow: busyTimeout)

@@ -14,7 +14,7 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     case runConflict(name: String, field: String)
     /// The run already has a context at this index, with different feature values.
     case contextConflict(run: RunID, index: Int)
-    /// A column holds a value that this code does not know, such as an unknown status.
+    /// A column value that this version does not recognize, such as an unknown status.
     case unexpectedValue(column: String, value: String)
     /// A JSON column value could not be encoded or decoded, such as a non-finite context
     /// feature.

@@ -1,10 +1,10 @@
 extension Schema {
     /// The first schema. docs/run-store.md documents every table and column.
     ///
-    /// Conventions: times are REAL seconds since 1970-01-01 UTC; context indexes are
-    /// 0-based positions in a run's context set; a NULL in a REAL measurement column
+    /// Times are REAL seconds since 1970-01-01 UTC, and context indexes are 0-based
+    /// positions in a run's context set. A NULL in a REAL measurement column
     /// (`metrics.value`, `evaluations.mean` and `standard_deviation`) means NaN, because
-    /// SQLite stores every bound NaN as NULL, while infinities are stored as REAL.
+    /// SQLite stores every bound NaN as NULL. Infinities are stored as REAL.
     static let version1 = """
         CREATE TABLE schema_migrations (
             version INTEGER NOT NULL,

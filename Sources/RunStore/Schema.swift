@@ -2,7 +2,7 @@ import Foundation
 
 /// The run store's schema: its migrations in order, and the code that applies them.
 ///
-/// `PRAGMA user_version` holds the number of the last migration applied. Each migration runs
+/// `PRAGMA user_version` stores the number of the last migration applied. Each migration runs
 /// once, and all pending ones run in one transaction, so a file is never left half migrated.
 enum Schema {
     struct Migration {
