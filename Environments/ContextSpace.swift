@@ -52,7 +52,8 @@ public enum ContextError: Error, Equatable, CustomStringConvertible {
     /// The feature name is not declared by the environment.
     case unknownFeature(environment: String, feature: String, known: [String])
     /// The value is NaN or infinite.
-    case nonFinite(environment: String, feature: String, value: Double)
+    case nonFinite(environment: String, feature: String, value: Double, lower: Double,
+                   upper: Double)
     /// The value lies outside the declared bounds.
     case outOfBounds(environment: String, feature: String, value: Double, lower: Double,
                      upper: Double)
@@ -62,9 +63,9 @@ public enum ContextError: Error, Equatable, CustomStringConvertible {
         case .unknownFeature(let environment, let feature, let known):
             return "\(environment) has no context feature '\(feature)'; "
                 + "use one of: \(known.joined(separator: ", "))"
-        case .nonFinite(let environment, let feature, let value):
+        case .nonFinite(let environment, let feature, let value, let lower, let upper):
             return "\(environment) context feature '\(feature)' is \(value); "
-                + "give a finite number"
+                + "give a finite number within its bounds [\(lower), \(upper)]"
         case .outOfBounds(let environment, let feature, let value, let lower, let upper):
             return "\(environment) context feature '\(feature)' = \(value) is outside its "
                 + "bounds [\(lower), \(upper)]; choose a value within them"
@@ -130,7 +131,9 @@ public struct ContextSpace: Sendable {
                 environment: environment, feature: name, known: features.map(\.name))
         }
         guard value.isFinite else {
-            throw ContextError.nonFinite(environment: environment, feature: name, value: value)
+            throw ContextError.nonFinite(
+                environment: environment, feature: name, value: value,
+                lower: feature.lowerBound, upper: feature.upperBound)
         }
         guard value >= feature.lowerBound && value <= feature.upperBound else {
             throw ContextError.outOfBounds(
@@ -145,6 +148,27 @@ public struct ContextSpace: Sendable {
     ///   the declared bounds.
     public func context(overriding overrides: [String: Double] = [:]) throws -> Context {
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            try validate(feature: name, value: value)
+        }
+        let values = features.map { overrides[$0.name] ?? $0.defaultValue }
+        return Context(names: features.map(\.name), values: values)
+    }
+
+    /// Validates a context built elsewhere and returns it with every declared feature, in
+    /// declaration order.
+    ///
+    /// Features that `context` leaves out take their default values. A name listed twice is a
+    /// programming error and traps.
+    ///
+    /// - Throws: `ContextError` for an unknown feature, a non-finite value or a value outside
+    ///   the declared bounds.
+    public func validated(_ context: Context) throws -> Context {
+        var overrides: [String: Double] = [:]
+        for (name, value) in zip(context.names, context.values) {
+            precondition(overrides[name] == nil, "context lists feature '\(name)' twice")
+            overrides[name] = value
+        }
+        for (name, value) in zip(context.names, context.values) {
             try validate(feature: name, value: value)
         }
         let values = features.map { overrides[$0.name] ?? $0.defaultValue }
