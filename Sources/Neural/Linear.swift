@@ -62,7 +62,8 @@ extension Matrix {
         values.withUnsafeBufferPointer { source in
             storage.withUnsafeMutableBufferPointer { target in
                 for i in 0..<rows {
-                    for j in 0..<columns { target[i * columns + j] = source[j] }
+                    (target.baseAddress! + i * columns).update(
+                        from: source.baseAddress!, count: columns)
                 }
             }
         }

@@ -139,19 +139,12 @@ extension Matrix {
         storage.reduce(0) { $0 + $1 * $1 }
     }
 
-    /// The sum of each column, one value per column.
+    /// The sum of each column, one value per column, as `A^T 1` through BLAS `?gemv`.
+    ///
+    /// - Complexity: O(rows x columns).
     @inlinable
     public func columnSums() -> [Scalar] {
-        var sums = [Scalar](repeating: 0, count: columns)
-        let columns = self.columns
-        storage.withUnsafeBufferPointer { source in
-            sums.withUnsafeMutableBufferPointer { target in
-                for i in 0..<rows {
-                    for j in 0..<columns { target[j] += source[i * columns + j] }
-                }
-            }
-        }
-        return sums
+        times([Scalar](repeating: 1, count: rows), transposed: true)
     }
 
     /// The sum of each row, one value per row.

@@ -26,7 +26,7 @@ enum CommandLineTool {
     static let version = "0.1.0"
 
     static let subcommands: [any Subcommand.Type] = [
-        EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
+        TrainCommand.self, EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
     ]
 
     static func run(arguments: [String]) -> Int32 {

@@ -28,4 +28,11 @@ final class FastTanhTests: XCTestCase {
     func testTinyInputsKeepRelativeAccuracy() {
         XCTAssertEqual(fastTanh(1e-6), 1e-6)
     }
+
+    func testVectorPathMatchesScalarPath() {
+        let values = (0..<1003).map { Float($0) * 0.02 - 10 }
+        var buffer = values
+        buffer.withUnsafeMutableBufferPointer { fastTanh(inPlace: $0) }
+        XCTAssertEqual(buffer, values.map { fastTanh($0) })
+    }
 }
