@@ -35,9 +35,10 @@ public final class Database {
 
         var configurationSQL = ""
         if code == SQLITE_OK {
-            // Neither call can fail on an open connection: both only set connection fields.
+            // Neither call can fail on an open connection, because both only set its fields.
             sqlite3_extended_result_codes(connection, 1)
-            sqlite3_busy_timeout(connection, Int32(clamping: Int((busyTimeout * 1000).rounded())))
+            let milliseconds = min((busyTimeout * 1000).rounded(), Double(Int32.max))
+            sqlite3_busy_timeout(connection, Int32(milliseconds))
             configurationSQL = Database.foreignKeysPragma
             code = sqlite3_exec(connection, configurationSQL, nil, nil, nil)
         }
@@ -71,7 +72,9 @@ public final class Database {
     /// Returns the compiled statement for `sql`, compiling it on first use.
     ///
     /// Cached statements live as long as the connection. They are reset after every use by
-    /// `Statement.execute` and `Statement.map`, so none keeps a read snapshot open.
+    /// `Statement.execute` and `Statement.map`, so none keeps a read snapshot open. A cached
+    /// statement must not run again from inside its own `map` transform, because binding it
+    /// anew would reset the iteration in progress.
     func cachedStatement(_ sql: String) throws -> Statement {
         if let statement = statementCache[sql] {
             return statement
@@ -94,6 +97,9 @@ public final class Database {
     }
 
     /// Runs one statement with `arguments` bound to its parameters, discarding any rows.
+    ///
+    /// This and the other methods that take arguments keep the compiled statement for the
+    /// lifetime of the connection, keyed by its SQL text.
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws {
         try cachedStatement(sql).execute(arguments)
     }

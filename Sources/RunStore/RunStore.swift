@@ -26,7 +26,8 @@ public final class RunStore {
     ///   - path: A file path; missing parent directories are not created.
     ///   - busyTimeout: Maximum time, in seconds, that one operation waits for another
     ///     process's lock before it fails with `SQLITE_BUSY`. Writers hold the lock for one
-    ///     transaction, which is milliseconds except while a large checkpoint is saved.
+    ///     transaction, which is short for metric rows but lasts as long as writing the
+    ///     blob when a large checkpoint is saved.
     /// - Throws: `SQLiteError` when the file cannot be opened or migrated,
     ///   `RunStoreError.walUnavailable` when the file system cannot hold a WAL file, and
     ///   `RunStoreError.schemaTooNew` for a file from a newer ctxrl.
@@ -50,9 +51,11 @@ public final class RunStore {
         }
 
         // The switch reads the file under a shared lock and then needs an exclusive one.
-        // When two processes do this at once, SQLite detects that waiting could deadlock and
-        // returns SQLITE_BUSY at once instead of calling the busy handler, so the statement
-        // is retried here, with its locks released, until the busy timeout has passed.
+        // With 8 processes switching one new file, SQLite 3.40 returned SQLITE_BUSY at once
+        // to some of them, without waiting under the busy timeout. SQLite skips the busy
+        // handler where waiting could deadlock, as two processes upgrading shared locks
+        // could. So the statement is retried here, with its locks released, until the busy
+        // timeout has passed.
         let deadline = Date(timeIntervalSinceNow: busyTimeout)
         var delay: TimeInterval = 0.001
         while true {
@@ -71,7 +74,7 @@ public final class RunStore {
         }
     }
 
-    /// The file's schema version, `PRAGMA user_version`.
+    /// Reads the file's schema version, `PRAGMA user_version`.
     public func fileSchemaVersion() throws -> Int {
         try database.userVersion()
     }

@@ -12,17 +12,17 @@ public enum SQLValue: Sendable, Equatable {
 // MARK: - Conversions
 
 extension SQLValue {
-    /// An integer column value.
+    /// Returns an integer value from an `Int`.
     public static func integer(_ value: Int) -> SQLValue {
         .integer(Int64(value))
     }
 
-    /// A text value, or NULL when `value` is nil.
+    /// Returns a text value, or NULL when `value` is nil.
     public static func optionalText(_ value: String?) -> SQLValue {
         value.map(SQLValue.text) ?? .null
     }
 
-    /// A real value, or NULL when `value` is nil.
+    /// Returns a real value, or NULL when `value` is nil.
     ///
     /// SQLite stores a bound NaN as NULL, so `.real(.nan)` reads back as NULL too.
     public static func optionalReal(_ value: Double?) -> SQLValue {

@@ -24,13 +24,13 @@ public final class Statement {
         var statement: OpaquePointer?
         let flags = persistent ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
         // sqlite3_prepare_v3 reads the UTF-8 text up to the first NUL when the length is -1,
-        // and sets the output handle to NULL on failure or when the text holds no statement.
+        // and sets the output handle to NULL on failure or when the text contains no statement.
         let code = sqlite3_prepare_v3(connection, sql, -1, flags, &statement, nil)
         guard code == SQLITE_OK else {
             throw SQLiteError(connection: connection, code: code, sql: sql)
         }
         guard let statement else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "the SQL text holds no statement", sql: sql)
+            throw SQLiteError(code: SQLITE_MISUSE, message: "invalid SQL: the text contains no statement", sql: sql)
         }
         self.handle = statement
         self.sql = sql
@@ -156,22 +156,22 @@ public final class Statement {
         Int(sqlite3_column_count(handle))
     }
 
-    /// Whether column `index` (0-based) of the current row is NULL.
+    /// Returns whether column `index` (0-based) of the current row is NULL.
     public func isNull(at index: Int) -> Bool {
         sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL
     }
 
-    /// Column `index` of the current row as an integer; NULL reads as 0.
+    /// Returns column `index` of the current row as an integer, reading NULL as 0.
     public func int64(at index: Int) -> Int64 {
         sqlite3_column_int64(handle, Int32(index))
     }
 
-    /// Column `index` of the current row as an `Int`; NULL reads as 0.
+    /// Returns column `index` of the current row as an `Int`, reading NULL as 0.
     public func int(at index: Int) -> Int {
         Int(int64(at: index))
     }
 
-    /// Column `index` of the current row as a double, with NULL read as NaN.
+    /// Returns column `index` of the current row as a double, reading NULL as NaN.
     ///
     /// The store writes NaN measurements as NULL (SQLite does so for every bound NaN), so
     /// reading NULL back as NaN restores them.
@@ -179,21 +179,21 @@ public final class Statement {
         isNull(at: index) ? .nan : sqlite3_column_double(handle, Int32(index))
     }
 
-    /// Column `index` of the current row as text; NULL reads as an empty string.
+    /// Returns column `index` of the current row as text, reading NULL as an empty string.
     public func text(at index: Int) -> String {
-        // Per the SQLite documentation, sqlite3_column_text must be called before
-        // sqlite3_column_bytes so that the byte count is that of the UTF-8 text.
+        // sqlite3_column_text comes first so that sqlite3_column_bytes counts the bytes of
+        // the UTF-8 text it returned, after any conversion.
         guard let bytes = sqlite3_column_text(handle, Int32(index)) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, Int32(index)))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    /// Column `index` of the current row as text, or nil when it is NULL.
+    /// Returns column `index` of the current row as text, or nil when it is NULL.
     public func optionalText(at index: Int) -> String? {
         isNull(at: index) ? nil : text(at: index)
     }
 
-    /// Column `index` of the current row as bytes; NULL and an empty blob both read as empty.
+    /// Returns column `index` of the current row as bytes, reading NULL as empty data.
     public func data(at index: Int) -> Data {
         // sqlite3_column_blob returns NULL for a zero-length blob.
         guard let bytes = sqlite3_column_blob(handle, Int32(index)) else { return Data() }
@@ -201,7 +201,7 @@ public final class Statement {
         return Data(bytes: bytes, count: count)
     }
 
-    /// Column `index` of the current row in its own storage class.
+    /// Returns column `index` of the current row in its own storage class.
     public func value(at index: Int) -> SQLValue {
         switch sqlite3_column_type(handle, Int32(index)) {
         case SQLITE_INTEGER: return .integer(int64(at: index))
