@@ -141,6 +141,31 @@ final class RunCreationTests: RunStoreTestCase {
         XCTAssertNil(stored.finishedAt)
     }
 
+    func testStaleCheckSkipsOtherHosts() throws {
+        let store = try makeStore()
+        let run = try makeRun(store)
+        // The store treats pid 0 as dead, so only the other host keeps this run running.
+        try rawConnection().execute(
+            "UPDATE runs SET host = 'elsewhere.example', pid = 0 WHERE id = ?",
+            [.integer(run.rawValue)])
+
+        let marked = try store.markStaleRunsInterrupted()
+
+        XCTAssertEqual(marked, [])
+        XCTAssertEqual(try store.run(id: run)?.status, .running)
+    }
+
+    func testStaleCheckMarksDeadPid() throws {
+        let store = try makeStore()
+        let run = try makeRun(store)
+        try rawConnection().execute("UPDATE runs SET pid = 0 WHERE id = ?", [.integer(run.rawValue)])
+
+        let marked = try store.markStaleRunsInterrupted()
+
+        XCTAssertEqual(marked, [run])
+        XCTAssertEqual(try store.run(id: run)?.status, .interrupted)
+    }
+
     func testFinishUnknownRunThrows() throws {
         let store = try makeStore()
         let missing = RunID(rawValue: 42)
