@@ -24,7 +24,8 @@ public final class Database {
     /// - Throws: `SQLiteError` with the extended result code when the file cannot be opened,
     ///   such as `SQLITE_CANTOPEN` (14) for a directory or a missing parent directory.
     public init(path: String, busyTimeout: TimeInterval = 30) throws {
-        precondition(busyTimeout.isFinite && busyTimeout >= 0, "invalid busy timeout \(busyTimeout)")
+        precondition(
+            busyTimeout.isFinite && busyTimeout >= 0, "invalid busy timeout \(busyTimeout)")
         var connection: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE
         var code = sqlite3_open_v2(path, &connection, flags, nil)

@@ -23,8 +23,10 @@ extension RunStore {
                     SET training_id = excluded.training_id, data = excluded.data,
                         created_at = excluded.created_at
                 """,
-                [.integer(run.rawValue), training.map { .integer($0.rawValue) } ?? .null,
-                 .text(name), .blob(data), time.sqlValue])
+                [
+                    .integer(run.rawValue), training.map { .integer($0.rawValue) } ?? .null,
+                    .text(name), .blob(data), time.sqlValue,
+                ])
         }
     }
 

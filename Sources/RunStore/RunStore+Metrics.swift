@@ -91,7 +91,8 @@ extension RunStore {
     {
         // `id` is the rowid. SQLite gives a new row one more than the largest rowid present
         // (unless that is 2^63 - 1), so among the rows present a larger id is a later insert.
-        let order = latestOnly ? "step DESC, wall_time DESC, id DESC LIMIT 1" : "step, wall_time, id"
+        let order =
+            latestOnly ? "step DESC, wall_time DESC, id DESC LIMIT 1" : "step, wall_time, id"
         var filter = "run_id = ? AND key = ?"
         var arguments: [SQLValue] = [.integer(run.rawValue), .text(key)]
         if let training {

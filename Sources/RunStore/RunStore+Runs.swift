@@ -86,8 +86,10 @@ extension RunStore {
         try database.transaction {
             try database.execute(
                 "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE id = ?",
-                [.text(status.rawValue), time.sqlValue, .optionalText(message),
-                 .integer(run.rawValue)])
+                [
+                    .text(status.rawValue), time.sqlValue, .optionalText(message),
+                    .integer(run.rawValue),
+                ])
             guard database.changes == 1 else { throw RunStoreError.runNotFound(run) }
             try interruptRunningTrainings(of: run, time: time)
         }

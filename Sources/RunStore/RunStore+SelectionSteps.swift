@@ -38,8 +38,10 @@ extension RunStore {
                         generalized_performance = excluded.generalized_performance,
                         recorded_at = excluded.recorded_at
                 """,
-                [.integer(run.rawValue), .text(step.strategy), .integer(step.step),
-                 .integer(step.chosenIndex)] + arrays.map(SQLValue.text)
+                [
+                    .integer(run.rawValue), .text(step.strategy), .integer(step.step),
+                    .integer(step.chosenIndex),
+                ] + arrays.map(SQLValue.text)
                     + [.optionalReal(step.generalizedPerformance), step.time.sqlValue])
         }
     }

@@ -27,7 +27,10 @@ extension RunStore {
                 """,
                 [.integer(run.rawValue), .integer(sourceIndex), time.sqlValue])
             let training = try database.cachedStatement(
-                "SELECT \(Self.trainingColumns) FROM trainings WHERE run_id = ? AND source_index = ?"
+                """
+                SELECT \(Self.trainingColumns) FROM trainings
+                WHERE run_id = ? AND source_index = ?
+                """
             ).map([.integer(run.rawValue), .integer(sourceIndex)], Self.readTraining).first
             guard let training else {
                 preconditionFailure("training of source \(sourceIndex) missing after its insert")
@@ -54,8 +57,10 @@ extension RunStore {
                 UPDATE trainings SET status = ?, steps = ?, wall_seconds = ?, finished_at = ?
                 WHERE id = ?
                 """,
-                [.text(status.rawValue), .integer(steps), .real(wallSeconds), time.sqlValue,
-                 .integer(training.rawValue)])
+                [
+                    .text(status.rawValue), .integer(steps), .real(wallSeconds), time.sqlValue,
+                    .integer(training.rawValue),
+                ])
             guard database.changes == 1 else {
                 throw RunStoreError.trainingNotFound(training)
             }

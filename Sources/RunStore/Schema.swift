@@ -34,8 +34,10 @@ enum Schema {
                 try database.execute(migration.sql)
                 try database.execute(
                     "INSERT INTO schema_migrations (version, applied_at, pid) VALUES (?, ?, ?)",
-                    [.integer(migration.version), .real(Date().timeIntervalSince1970),
-                     .integer(Int64(pid))])
+                    [
+                        .integer(migration.version), .real(Date().timeIntervalSince1970),
+                        .integer(Int64(pid)),
+                    ])
                 // PRAGMA takes no bound parameters; the version is an integer from this file.
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }

@@ -30,7 +30,9 @@ public final class Statement {
             throw SQLiteError(connection: connection, code: code, sql: sql)
         }
         guard let statement else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "invalid SQL: the text contains no statement", sql: sql)
+            throw SQLiteError(
+                code: SQLITE_MISUSE, message: "invalid SQL: the text contains no statement",
+                sql: sql)
         }
         self.handle = statement
         self.sql = sql

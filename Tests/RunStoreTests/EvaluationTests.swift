@@ -52,7 +52,8 @@ final class EvaluationTests: RunStoreTestCase {
             predictedMeans: [0.5, .infinity], predictedStandardDeviations: [0.1, .nan],
             acquisitionValues: [-.infinity, 0.25], generalizedPerformance: 0.81)
 
-        try store.recordSelectionStep(run: run, SelectionStep(strategy: "mbtl-gp", step: 0, chosenIndex: 1))
+        try store.recordSelectionStep(
+            run: run, SelectionStep(strategy: "mbtl-gp", step: 0, chosenIndex: 1))
         try store.recordSelectionStep(run: run, step)
 
         let steps = try store.selectionSteps(run: run, strategy: "mbtl-gp")
@@ -72,8 +73,10 @@ final class EvaluationTests: RunStoreTestCase {
         let store = try makeStore()
         let run = try makeRun(store)
 
-        try store.recordSelectionStep(run: run, SelectionStep(strategy: "random", step: 0, chosenIndex: 0))
-        try store.recordSelectionStep(run: run, SelectionStep(strategy: "mbtl-gp", step: 0, chosenIndex: 1))
+        try store.recordSelectionStep(
+            run: run, SelectionStep(strategy: "random", step: 0, chosenIndex: 0))
+        try store.recordSelectionStep(
+            run: run, SelectionStep(strategy: "mbtl-gp", step: 0, chosenIndex: 1))
 
         XCTAssertEqual(try store.selectionSteps(run: run).map(\.strategy), ["mbtl-gp", "random"])
         XCTAssertEqual(try store.selectionSteps(run: run, strategy: "random").count, 1)
@@ -83,11 +86,14 @@ final class EvaluationTests: RunStoreTestCase {
         let store = try makeStore()
         let run = try makeRun(store)
         let training = try store.startTraining(run: run, sourceIndex: 1)
-        try store.logMetric(run: run, training: training.id, key: "losses/value", step: 0, value: .nan)
+        try store.logMetric(
+            run: run, training: training.id, key: "losses/value", step: 0, value: .nan)
         try store.recordEvaluation(
             run: run, Evaluation(source: 1, target: 0, episodes: 4, mean: 9, standardDeviation: 1))
-        try store.recordSelectionStep(run: run, SelectionStep(strategy: "random", step: 0, chosenIndex: 1))
-        try store.saveCheckpoint(run: run, training: training.id, name: "final", data: Data([7, 7]))
+        try store.recordSelectionStep(
+            run: run, SelectionStep(strategy: "random", step: 0, chosenIndex: 1))
+        try store.saveCheckpoint(
+            run: run, training: training.id, name: "final", data: Data([7, 7]))
         try store.addArtifact(run: run, kind: "report", path: "report.html")
 
         let export = try store.export(run: run)

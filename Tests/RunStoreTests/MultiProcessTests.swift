@@ -1,11 +1,12 @@
+import Foundation
+import RunStore
+import XCTest
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
-import RunStore
-import XCTest
 
 /// Tests that start copies of the `ctxrl-store-writer` executable against one store file.
 final class MultiProcessTests: RunStoreTestCase {
@@ -119,7 +120,8 @@ final class MultiProcessTests: RunStoreTestCase {
 
     func testKilledOwnerMarksRunInterrupted() throws {
         let output = Pipe()
-        let holder = try launchWriter(["hold", storePath(), "killed"], name: "holder", output: output)
+        let holder = try launchWriter(
+            ["hold", storePath(), "killed"], name: "holder", output: output)
         // Blocks until the writer has created its run and written its line.
         let line = output.fileHandleForReading.availableData
         XCTAssertEqual(String(decoding: line, as: UTF8.self), "ready\n", writerErrors("holder"))

@@ -90,8 +90,8 @@ final class RunCreationTests: RunStoreTestCase {
         let store = try makeStore()
         let run = try makeRun(store)
 
-        XCTAssertThrowsError(try store.addContext(run: run, index: 1, features: ["length": 9]))
-        { error in
+        XCTAssertThrowsError(try store.addContext(run: run, index: 1, features: ["length": 9])) {
+            error in
             XCTAssertEqual(error as? RunStoreError, .contextConflict(run: run, index: 1))
         }
     }
@@ -158,7 +158,8 @@ final class RunCreationTests: RunStoreTestCase {
     func testStaleCheckMarksDeadPid() throws {
         let store = try makeStore()
         let run = try makeRun(store)
-        try rawConnection().execute("UPDATE runs SET pid = 0 WHERE id = ?", [.integer(run.rawValue)])
+        try rawConnection().execute(
+            "UPDATE runs SET pid = 0 WHERE id = ?", [.integer(run.rawValue)])
 
         let marked = try store.markStaleRunsInterrupted()
 
