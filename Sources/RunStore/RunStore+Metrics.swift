@@ -48,7 +48,8 @@ extension RunStore {
     // MARK: - Reading
 
     /// Returns the latest value of a metric: the one with the greatest step, then the greatest wall
-    /// time, and among rows equal in both, the one inserted last.
+    /// time. Among rows equal in both, the greatest value wins (a NaN, stored as NULL, loses to
+    /// any number), so the answer does not depend on the order the rows were logged in.
     ///
     /// - Parameter training: Only rows of this training, or nil for rows of any training
     ///   and run-level rows alike.
@@ -91,8 +92,10 @@ extension RunStore {
     {
         // `id` is the rowid. SQLite gives a new row one more than the largest rowid present
         // (unless that is 2^63 - 1), so among the rows present a larger id is a later insert.
+        // SQLite sorts NULL below every number, so `value DESC` puts NaN rows last.
         let order =
-            latestOnly ? "step DESC, wall_time DESC, id DESC LIMIT 1" : "step, wall_time, id"
+            latestOnly
+            ? "step DESC, wall_time DESC, value DESC, id DESC LIMIT 1" : "step, wall_time, id"
         var filter = "run_id = ? AND key = ?"
         var arguments: [SQLValue] = [.integer(run.rawValue), .text(key)]
         if let training {

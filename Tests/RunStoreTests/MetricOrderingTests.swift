@@ -42,7 +42,7 @@ final class MetricOrderingTests: RunStoreTestCase {
         XCTAssertEqual(latest.value, 20)
     }
 
-    func testLatestTieGoesToLastInsert() throws {
+    func testLatestTieGoesToLargestValue() throws {
         let store = try makeStore()
         let run = try makeRun(store)
         let tied: [Row] = [(3, 50, 20), (3, 50, 20), (3, 50, 10), (0, 100, 1000)]
@@ -50,7 +50,18 @@ final class MetricOrderingTests: RunStoreTestCase {
 
         let latest = try XCTUnwrap(try store.latestMetric(run: run, key: "charts/return"))
 
-        XCTAssertEqual(latest.value, 10)
+        XCTAssertEqual(latest.value, 20)
+    }
+
+    func testLatestTiePrefersNumberOverNaN() throws {
+        let store = try makeStore()
+        let run = try makeRun(store)
+        let tied: [Row] = [(3, 50, -5), (3, 50, .nan)]
+        try log(tied, store: store, run: run, key: "charts/return")
+
+        let latest = try XCTUnwrap(try store.latestMetric(run: run, key: "charts/return"))
+
+        XCTAssertEqual(latest.value, -5)
     }
 
     func testLatestInManyOrders() throws {
@@ -59,17 +70,11 @@ final class MetricOrderingTests: RunStoreTestCase {
         for (number, order) in permutations().enumerated() {
             let key = "order/\(number)"
             try log(order, store: store, run: run, key: key)
-            // The row with the greatest (step, time) that was logged last.
-            let expected = order.enumerated().max { a, b in
-                (a.element.step, a.element.time, a.offset)
-                    < (b.element.step, b.element.time, b.offset)
-            }!.element
-
             let latest = try XCTUnwrap(try store.latestMetric(run: run, key: key))
 
             XCTAssertEqual(latest.step, 3, "order \(number)")
             XCTAssertEqual(latest.time, Date(timeIntervalSince1970: 50), "order \(number)")
-            XCTAssertEqual(latest.value, expected.value, "order \(number)")
+            XCTAssertEqual(latest.value, 20, "order \(number)")
         }
     }
 
