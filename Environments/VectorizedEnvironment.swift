@@ -136,6 +136,19 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
         }
     }
 
+    /// Starts a new episode of copy `index` from `state` instead of a drawn one, and returns
+    /// its observation.
+    ///
+    /// Call `reset()` once before, because it draws every copy's state.
+    @discardableResult
+    public func reset(copy index: Int, to state: Environment.State) -> [Float] {
+        precondition(hasReset, "call reset() before reset(copy:to:)")
+        precondition(0 <= index && index < count, "copy \(index) out of 0..<\(count)")
+        stateStorage[index] = state
+        elapsedStorage[index] = 0
+        return Environment.observation(of: state)
+    }
+
     /// Steps every copy once and resets the copies whose episodes end.
     ///
     /// - Precondition: `reset()` was called, `actions` holds one value per copy, and each
