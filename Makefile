@@ -3,7 +3,7 @@
 #   make run    install missing Debian packages, build in release mode, run the main job
 #   make test   install missing Debian packages, build, run the test suite
 
-DEBIAN_PACKAGES := libopenblas-dev libsqlite3-dev libsdl2-dev libpng-dev libgif-dev pkg-config
+DEBIAN_PACKAGES := libopenblas-dev libsqlite3-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev libgif-dev pkg-config
 SWIFT ?= swift
 RUN_ARGS ?=
 

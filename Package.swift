@@ -38,6 +38,17 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        .systemLibrary(
+            name: "CGIF",
+            path: "Sources/CGIF",
+            providers: [.apt(["libgif-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSDL2TTF",
+            path: "Sources/CSDL2TTF",
+            pkgConfig: "SDL2_ttf",
+            providers: [.apt(["libsdl2-ttf-dev"])]
+        ),
 
         // MARK: - Libraries
 
@@ -50,13 +61,18 @@ let package = Package(
             path: "Sources/Learning"
         ),
         .target(name: "RunStore", dependencies: ["CSQLite"], path: "Sources/RunStore"),
+        .target(
+            name: "Rendering",
+            dependencies: ["Environments", "CSDL2", "CSDL2TTF", "CPNG", "CGIF"],
+            path: "Sources/Rendering"
+        ),
         .executableTarget(name: "ctxrl-store-writer", dependencies: ["RunStore"], path: "Sources/StoreWriter"),
 
         // MARK: - Command line
 
         .executableTarget(
             name: "ctxrl",
-            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore"],
+            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Rendering"],
             path: "Sources/ctxrl"
         ),
 
@@ -71,6 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Neural", "Environments"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Environments"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CBLAS", "CSQLite", "CSDL2", "CPNG"]),
         .testTarget(name: "CLITests", dependencies: []),
     ]
