@@ -9,7 +9,7 @@ import Numerics
 public struct RandomStrategy: SelectionStrategy {
     /// The seed of the orderings.
     public var seed: UInt64
-    /// Which ordering of that seed to follow.
+    /// The index of the ordering of that seed to follow.
     public var ordering: Int
 
     public init(seed: UInt64 = 0, ordering: Int = 0) {

@@ -6,7 +6,7 @@ import Foundation
 extension ContextSet {
     /// Loads the contexts of a `file:PATH.json` specification.
     ///
-    /// The file holds a JSON array with one object per context. Each object maps feature
+    /// The file contains a JSON array with one object per context. Each object maps feature
     /// names to numbers, and features it leaves out keep their default values:
     ///
     /// ```json
@@ -27,11 +27,11 @@ extension ContextSet {
     ///   the object's position in the part) for an unknown feature or a value outside its
     ///   bounds, and `.repeatedContext` when two objects give the same context.
     public static func load(path: String, space: ContextSpace) throws -> ContextSet {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw ContextSetError.unreadableFile(path: path, reason: error.localizedDescription)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ContextSetError.unreadableFile(path: path, reason: "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ContextSetError.unreadableFile(path: path, reason: "it cannot be read")
         }
         let objects: [[String: Double]]
         do {
@@ -62,7 +62,8 @@ extension ContextSet {
         return ContextSet(contexts: contexts, space: space)
     }
 
-    /// A short reason for a JSON decoding failure that names where in the file it happened.
+    /// Describes a JSON decoding failure in a short reason that names where in the file it
+    /// happened.
     private static func describe(_ error: DecodingError) -> String {
         func location(_ path: [any CodingKey]) -> String {
             guard let first = path.first else { return "the top level" }

@@ -17,7 +17,7 @@ extension ContextSet {
     /// |---|---|
     /// | `default` | the default context |
     /// | `grid` | the environment's default grid (log-spaced in its headline feature) |
-    /// | `grid:FEATURE=LO..HI@N` | `N` evenly spaced values from `LO` to `HI`; `@Nlog` spaces them evenly in the logarithm |
+    /// | `grid:FEATURE=LO..HI@N` | `N` even steps from `LO` to `HI` (`@Nlog`: even in the log) |
     /// | `grid:A=...,B=...` | the product of several such axes, the first varying slowest |
     /// | `random:N` | `N` contexts, every feature uniform within its declared bounds |
     /// | `list:FEATURE=v1\|v2\|v3` | the listed values, in order; several features form a product |

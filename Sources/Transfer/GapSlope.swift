@@ -30,7 +30,7 @@ public enum GapSlope: Codable, Equatable, Sendable {
         self = .fixed(value)
     }
 
-    /// The slope to use after `observations`.
+    /// Returns the slope to use after `observations`: the fixed value, or the fit.
     public func value(
         observations: [SelectionObservation], geometry: ContextGeometry
     ) -> Double {

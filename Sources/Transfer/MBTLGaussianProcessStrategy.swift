@@ -16,12 +16,12 @@ import Numerics
 ///
 /// the predicted gain in generalized performance if x were trained: its optimistic training
 /// performance, reduced by the generalization gap `theta d` to each target, above the best
-/// performance each target already has. The candidate with the largest `a(x)` is chosen; ties
-/// go to the lowest index, so when no candidate promises any gain the lowest untrained index
-/// is chosen.
+/// performance each target already has. The candidate with the largest `a(x)` is chosen, and
+/// ties go to the lowest index. So when no candidate promises any gain, the lowest untrained
+/// index is chosen.
 public struct MBTLGaussianProcessStrategy: SelectionStrategy {
-    /// How the Gaussian process is fitted at each step. The restart draws of step k use the
-    /// seed of child stream k of `gaussianProcess.seed`.
+    /// The fitting settings of the Gaussian process at each step. The restart draws of step k
+    /// use the seed of child stream k of `gaussianProcess.seed`.
     public var gaussianProcess: GaussianProcessConfiguration
     /// The generalization-gap slope `theta`.
     public var gapSlope: GapSlope
@@ -88,12 +88,12 @@ public struct MBTLGaussianProcessStrategy: SelectionStrategy {
         return decision
     }
 
-    /// The exploration weight `beta_k = sqrt(ln(k + 1))` at 0-based step k.
+    /// Returns the exploration weight `beta_k = sqrt(ln(k + 1))` at 0-based step k.
     public static func explorationWeight(step: Int) -> Double {
         log(Double(step + 1)).squareRoot()
     }
 
-    /// The MBTL acquisition value of one candidate,
+    /// Computes the MBTL acquisition value of one candidate,
     /// `mean_j max(0, mean + beta sigma - theta d_j - U_j)`.
     ///
     /// - Parameters:

@@ -2,7 +2,7 @@
 public struct SelectionOptions: Sendable {
     /// The generalization-gap slope of MBTL-GP.
     public var gapSlope: GapSlope = .fixed(GapSlope.defaultSlope)
-    /// How MBTL-GP fits its Gaussian process, including the seed of its restarts.
+    /// The fitting settings of MBTL-GP's Gaussian process, including the seed of its restarts.
     public var gaussianProcess = GaussianProcessConfiguration()
     /// The seed of the random orderings.
     public var seed: UInt64 = 0
@@ -60,8 +60,8 @@ extension StrategyName {
 ///   - budget: The number of trainings K, from 1 to the number of contexts.
 ///   - options: Gap slope, Gaussian process, seeds and the context set.
 /// - Throws: `SelectionError` for a budget out of range, a context set of the wrong size, a
-///   strategy that cannot serve the set, or a missing multi-task row; `GaussianProcessError`
-///   when MBTL-GP cannot fit its model.
+///   strategy that cannot serve the set, or a missing multi-task row.
+///   `GaussianProcessError` when MBTL-GP cannot fit its model.
 public func runOfflineSelection(
     matrix: TransferMatrix, strategy: StrategyName, budget: Int,
     options: SelectionOptions = SelectionOptions()
@@ -146,7 +146,7 @@ enum OfflineSelection {
         return steps
     }
 
-    /// The mean and spread over many random orderings.
+    /// Averages the curves of many random orderings and reports their spread.
     static func randomReport(
         matrix: TransferMatrix, problem: SelectionProblem, options: SelectionOptions
     ) throws -> SelectionReport {

@@ -15,7 +15,7 @@ public struct SelectionReport: Codable, Equatable, Sendable {
         public let context: [String: Double]?
         /// `V_k`, the generalized performance after k trainings.
         public let generalizedPerformance: Double
-        /// What the strategy computed to choose.
+        /// The strategy's record of its choice: predictions, acquisition values, model fit.
         public let decision: SelectionDecision
 
         enum CodingKeys: String, CodingKey {
@@ -72,13 +72,13 @@ public struct SelectionReport: Codable, Equatable, Sendable {
         max(independentPerformance, multitaskPerformance ?? independentPerformance)
     }
 
-    /// The first k (from 1) at which `curve[k - 1]` reaches `baseline`, with a tolerance of
+    /// Returns the first k (from 1) at which `curve[k - 1]` reaches `baseline`, with a tolerance of
     /// 1e-12 for rounding in the means, or nil if no k does.
     public static func trainingsToReach(baseline: Double, curve: [Double]) -> Int? {
         curve.firstIndex { $0 >= baseline - 1e-12 }.map { $0 + 1 }
     }
 
-    /// The sample-efficiency factor `N / k*`: how many times fewer trainings than
+    /// Returns the sample-efficiency factor `N / k*`: how many times fewer trainings than
     /// independent training (one per context) the strategy needs to reach the baseline.
     public static func sampleEfficiency(contextCount: Int, trainings: Int?) -> Double? {
         trainings.map { Double(contextCount) / Double($0) }

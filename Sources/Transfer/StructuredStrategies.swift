@@ -65,7 +65,7 @@ public struct PseudoGreedyStrategy: SelectionStrategy {
 ///
 /// so step k trains the untrained candidate nearest `c_k`, ties going to the lower position.
 /// The order, from the upper end of the range down, is that of the MBTL reference code
-/// (Cho et al., 2024); after K steps the set is the same in any order.
+/// (Cho et al., 2024). After K steps the set is the same in any order.
 ///
 /// The rule is defined on sets that vary one feature; other sets raise
 /// `SelectionError.needsOneDimensionalSet`.
@@ -96,7 +96,7 @@ public struct EquidistantStrategy: SelectionStrategy {
 // MARK: - Positions on a grid
 
 extension SelectionProblem {
-    /// The geometry, when it is one-dimensional or a single context.
+    /// Returns the geometry when it is one-dimensional or a single context.
     ///
     /// - Throws: `SelectionError.needsOneDimensionalSet` for a multi-dimensional set.
     func oneDimensionalGeometry(strategy: String) throws -> ContextGeometry {
@@ -108,7 +108,7 @@ extension SelectionProblem {
 }
 
 extension ContextGeometry {
-    /// The candidate in the middle of the range, skipping `excluded` ones.
+    /// Returns the candidate in the middle of the range, skipping `excluded` ones.
     ///
     /// On a one-dimensional set it is the one nearest position (N - 1) / 2, ties going to the
     /// lower position. On a multi-dimensional set it is the one nearest the centre
@@ -130,8 +130,8 @@ extension ContextGeometry {
         }
     }
 
-    /// The candidate of a one-dimensional set whose rank is nearest `position`, skipping
-    /// `excluded` ones; ties go to the lower rank.
+    /// Returns the candidate of a one-dimensional set whose rank is nearest `position`,
+    /// skipping `excluded` ones. Ties go to the lower rank.
     func nearestCandidate(toRank position: Double, excluding excluded: Set<Int>) -> Int {
         var best: (index: Int, distance: Double)?
         for index in sortedIndices where !excluded.contains(index) {

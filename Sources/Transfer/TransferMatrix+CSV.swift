@@ -4,7 +4,7 @@ import Foundation
 public enum TransferMatrixError: Error, Equatable, CustomStringConvertible {
     /// The file cannot be read or written.
     case fileAccess(path: String, reason: String)
-    /// The text holds no rows of returns.
+    /// The text contains no rows of returns.
     case empty
     /// A field is not a number.
     case invalidNumber(line: Int, column: Int, text: String)
@@ -144,11 +144,12 @@ extension TransferMatrix {
     /// - Throws: `TransferMatrixError.fileAccess` when the file cannot be read, and the
     ///   errors of `init(csv:returnBounds:)`.
     public static func read(path: String, returnBounds: ClosedRange<Double>?) throws -> Self {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw TransferMatrixError.fileAccess(path: path, reason: error.localizedDescription)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TransferMatrixError.fileAccess(path: path, reason: "no such file")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw TransferMatrixError.fileAccess(
+                path: path, reason: "it cannot be read as UTF-8 text")
         }
         return try TransferMatrix(csv: text, returnBounds: returnBounds)
     }
@@ -175,7 +176,8 @@ extension TransferMatrix {
         do {
             try csv().write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw TransferMatrixError.fileAccess(path: path, reason: error.localizedDescription)
+            throw TransferMatrixError.fileAccess(
+                path: path, reason: "writing failed (\(error.localizedDescription))")
         }
     }
 }
@@ -249,7 +251,7 @@ enum CSVRecords {
         return records
     }
 
-    /// The field, quoted when it holds a comma, a quote or a line break.
+    /// Quotes the field when it contains a comma, a quote or a line break.
     static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else {
             return field

@@ -95,7 +95,9 @@ public struct TransferMatrix: Equatable, Sendable {
     public func generalizedPerformanceCurve(order: [Int]) -> [Double] {
         var best = [Double](repeating: 0, count: count)
         return order.map { source in
-            for target in 0..<count { best[target] = max(best[target], performance[source][target]) }
+            for target in 0..<count {
+                best[target] = max(best[target], performance[source][target])
+            }
             return best.reduce(0, +) / Double(count)
         }
     }

@@ -86,7 +86,8 @@ enum SelectCommand: Subcommand {
                 members.append(("candidates", .array(decision.candidates.map { .integer($0) })))
                 members.append(("predicted_means", numbers(decision.predictedMeans)))
                 members.append(
-                    ("predicted_standard_deviations", numbers(decision.predictedStandardDeviations)))
+                    ("predicted_standard_deviations", numbers(decision.predictedStandardDeviations))
+                )
                 members.append(("acquisition_values", numbers(decision.acquisitionValues)))
             }
             return .object(members)
@@ -107,8 +108,11 @@ enum SelectCommand: Subcommand {
             ("independent", .number(report.independentPerformance)),
             ("multitask", report.multitaskPerformance.map(JSONText.number) ?? .null),
             ("oracle", .number(report.oraclePerformance)),
-            ("trainings_to_reach_baseline", report.trainingsToReachBaseline.map(JSONText.integer)
-                ?? .null),
+            (
+                "trainings_to_reach_baseline",
+                report.trainingsToReachBaseline.map(JSONText.integer)
+                    ?? .null
+            ),
             ("sample_efficiency", report.sampleEfficiency.map(JSONText.number) ?? .null),
         ]
         return .object(members)
@@ -129,7 +133,9 @@ enum SelectCommand: Subcommand {
     static func numbers(_ values: [Double]) -> JSONText { .array(values.map { .number($0) }) }
 
     static func table(_ report: SelectionReport) -> String {
-        var lines = ["\(report.strategy) on \(report.contextCount) contexts, budget \(report.budget)"]
+        var lines = [
+            "\(report.strategy) on \(report.contextCount) contexts, budget \(report.budget)"
+        ]
         let rows: [[String]]
         if let deviations = report.curveStandardDeviation {
             lines[0] += ", mean of \(report.orderings ?? 0) orderings"
@@ -140,7 +146,10 @@ enum SelectCommand: Subcommand {
             rows = report.curve.indices.map { ["\($0 + 1)", "", "", fixed(report.curve[$0])] }
         } else {
             rows = report.steps.map { step in
-                ["\(step.k)", "\(step.chosen)", step.label ?? "", fixed(step.generalizedPerformance)]
+                [
+                    "\(step.k)", "\(step.chosen)", step.label ?? "",
+                    fixed(step.generalizedPerformance),
+                ]
             }
         }
         lines += alignedColumns(header: ["k", "source", "context", "V_k"], rows: rows)

@@ -154,14 +154,16 @@ final class ContextSetErrorTests: XCTestCase {
     }
 
     func testListValueOutOfBounds() {
-        guard case .invalidContext(_, .outOfBounds(_, "length", 9, _, _)) =
-            error("list:length=0.5|9")
+        guard
+            case .invalidContext(_, .outOfBounds(_, "length", 9, _, _)) =
+                error("list:length=0.5|9")
         else { return XCTFail("expected an out-of-bounds error") }
     }
 
     func testUnknownFeature() {
-        guard case .invalidContext(let part, .unknownFeature(_, "colour", _)) =
-            error("grid:colour=1..2@3")
+        guard
+            case .invalidContext(let part, .unknownFeature(_, "colour", _)) =
+                error("grid:colour=1..2@3")
         else { return XCTFail("expected an unknown-feature error") }
         XCTAssertEqual(part, "colour=1..2@3")
     }

@@ -243,8 +243,10 @@ final class BoundedLBFGSTests: XCTestCase {
         let result = try BoundedLBFGS().minimize(
             from: [0, 0], lower: [-1, -5], upper: [2, 5]
         ) { p in
-            ((p[0] - 3) * (p[0] - 3) + 10 * (p[1] + 1) * (p[1] + 1),
-             [2 * (p[0] - 3), 20 * (p[1] + 1)])
+            (
+                (p[0] - 3) * (p[0] - 3) + 10 * (p[1] + 1) * (p[1] + 1),
+                [2 * (p[0] - 3), 20 * (p[1] + 1)]
+            )
         }
         XCTAssertEqual(result.point[0], 2)
         XCTAssertEqual(result.point[1], -1, accuracy: 1e-6)

@@ -124,8 +124,9 @@ final class ReferenceValueTests: XCTestCase {
         XCTAssertEqual(
             SelectionReport.trainingsToReach(baseline: 0.8, curve: [0.5, 0.79, 0.8, 0.9]), 3)
         XCTAssertNil(SelectionReport.trainingsToReach(baseline: 0.95, curve: [0.5, 0.9]))
-        XCTAssertEqual(SelectionReport.sampleEfficiency(contextCount: 100, trainings: 9)!,
-                       100.0 / 9, accuracy: 1e-15)
+        XCTAssertEqual(
+            SelectionReport.sampleEfficiency(contextCount: 100, trainings: 9)!,
+            100.0 / 9, accuracy: 1e-15)
         XCTAssertNil(SelectionReport.sampleEfficiency(contextCount: 100, trainings: nil))
     }
 
