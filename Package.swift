@@ -66,13 +66,17 @@ let package = Package(
             dependencies: ["Environments", "CSDL2", "CSDL2TTF", "CPNG", "CGIF"],
             path: "Sources/Rendering"
         ),
+        .target(
+            name: "Transfer", dependencies: ["Numerics", "Environments"], path: "Sources/Transfer",
+            exclude: ["README.md"]
+        ),
         .executableTarget(name: "ctxrl-store-writer", dependencies: ["RunStore"], path: "Sources/StoreWriter"),
 
         // MARK: - Command line
 
         .executableTarget(
             name: "ctxrl",
-            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Rendering"],
+            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer", "Rendering"],
             path: "Sources/ctxrl"
         ),
 
@@ -88,6 +92,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Neural", "Environments"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Environments"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "Numerics", "Environments"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CBLAS", "CSQLite", "CSDL2", "CPNG"]),
         .testTarget(name: "CLITests", dependencies: []),
     ]
