@@ -2,7 +2,7 @@ import Foundation
 import Numerics
 
 /// The log marginal likelihood of a Gaussian process and its gradient with respect to the
-/// logarithms of the hyperparameters (Rasmussen and Williams 2006, equations 2.30 and 5.9).
+/// logarithms of the hyperparameters (Rasmussen and Williams 2006, equations 5.8 and 5.9).
 ///
 /// ```
 /// log p(y | X, theta) = -1/2 y^T K^-1 y - 1/2 log |K| - n/2 log(2 pi)

@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 
-/// Model-based transfer learning (MBTL) with a Gaussian process: Cho, Jayawardana, Li and Wu,
+/// Model-based transfer learning (MBTL) with a Gaussian process: Cho et al.,
 /// "Model-Based Transfer Learning for Contextual Reinforcement Learning", NeurIPS 2024.
 ///
 /// Step k = 0 trains the middle of the context range. At step k >= 1 a Gaussian process is
