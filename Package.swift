@@ -67,8 +67,14 @@ let package = Package(
             path: "Sources/Rendering"
         ),
         .target(
-            name: "Transfer", dependencies: ["Numerics", "Environments"], path: "Sources/Transfer",
+            name: "Transfer",
+            dependencies: ["Numerics", "Environments", "Learning", "RunStore"],
+            path: "Sources/Transfer",
             exclude: ["README.md"]
+        ),
+        .target(
+            name: "Adapters", dependencies: ["Numerics", "Neural", "Environments", "Learning"],
+            path: "Sources/Adapters", exclude: ["README.md"]
         ),
         .executableTarget(name: "ctxrl-store-writer", dependencies: ["RunStore"], path: "Sources/StoreWriter"),
 
@@ -76,7 +82,7 @@ let package = Package(
 
         .executableTarget(
             name: "ctxrl",
-            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer", "Rendering"],
+            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer", "Rendering", "Adapters"],
             path: "Sources/ctxrl"
         ),
 
@@ -93,6 +99,7 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Environments"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "Numerics", "Environments"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Neural", "Numerics", "Learning", "Environments"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CBLAS", "CSQLite", "CSDL2", "CPNG"]),
         .testTarget(name: "CLITests", dependencies: []),
     ]
