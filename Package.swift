@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Transfer",
-            dependencies: ["Numerics", "Environments", "Learning", "RunStore"],
+            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore"],
             path: "Sources/Transfer",
             exclude: ["README.md"]
         ),

@@ -63,7 +63,7 @@ def run_ctxrl(seed, binary):
     output = subprocess.run(
         [binary, "train", "--env", "cartpole", "--contexts", "default", "--steps", str(STEPS),
          "--seed", str(seed), "--episodes", str(EPISODES), "--quiet", "--json",
-         "--db", ":memory:"],
+         "--db", "/tmp/ctxrl-ppo-bench.sqlite", "--budget", "1", "--policy", "none"],
         check=True, capture_output=True, text=True).stdout
     summary = json.loads(output)
     return summary["training_seconds"], summary["evaluations"][0]["mean"]

@@ -45,6 +45,21 @@ extension RunStore {
         }
     }
 
+    /// Replaces every metric of `training` with `samples`, in one transaction.
+    ///
+    /// A unit of work that is rerun after an interruption logs its whole learning curve again;
+    /// replacing instead of appending keeps one curve per training.
+    public func replaceMetrics(run: RunID, training: TrainingID, _ samples: [MetricSample])
+        throws
+    {
+        try database.transaction {
+            try database.execute(
+                "DELETE FROM metrics WHERE run_id = ? AND training_id = ?",
+                [.integer(run.rawValue), .integer(training.rawValue)])
+            try logMetrics(run: run, training: training, samples)
+        }
+    }
+
     // MARK: - Reading
 
     /// Returns the latest value of a metric: the one with the greatest step, then the greatest wall

@@ -7,7 +7,8 @@ final class ProgressReporter {
     private let output: Output
     private let quiet: Bool
     private let logInterval: Double
-    private let start = Date()
+    private var stageName = ""
+    private var stageStart = Date()
     private var lastLog = Date.distantPast
     private var barVisible = false
 
@@ -20,8 +21,12 @@ final class ProgressReporter {
     /// Reports that `done` of `total` units of `stage` are finished, with a short detail.
     func update(stage: String, done: Int, total: Int, detail: String = "") {
         guard !quiet else { return }
+        if stage != stageName {
+            stageName = stage
+            stageStart = Date()
+        }
         let fraction = total > 0 ? Double(done) / Double(total) : 1
-        let elapsed = Date().timeIntervalSince(start)
+        let elapsed = Date().timeIntervalSince(stageStart)
         let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan
         let suffix = detail.isEmpty ? "" : "  " + detail
         if output.errorIsTerminal {

@@ -1,70 +1,120 @@
 import Environments
 import Foundation
 import Learning
+import RunStore
+import Transfer
 
-/// `ctxrl train`: the main job.
+/// `ctxrl train`: the main job. Selects source contexts with a strategy, trains PPO on each,
+/// evaluates every policy zero-shot on every context, and stores everything in the run store.
 enum TrainCommand: Subcommand {
     static let name = "train"
-    static let usage = "--env E [--contexts SPEC] [--steps N] [--seed N] [--episodes N] [--json]"
-    static let summary = "Train PPO policies on contexts and evaluate them zero-shot."
+    static let usage =
+        "--env E [--contexts SPEC] [--scenario FILE] [--strategy S] [--budget K] [--steps N] "
+        + "[--seed N] [--db PATH] [--policy P] [--json] | --resume RUN"
+    static let summary =
+        "Choose source contexts, train PPO on them, and evaluate zero-shot transfer to every context."
     static let options: [OptionSpec] = [
-        .value("env", "E", "environment (default cartpole)"),
-        .value("contexts", "SPEC", "context set (default: grid)"),
-        .value("steps", "N", "environment steps per training (default: the environment's "
-               + "tuned setting, 100000 for cartpole)"),
+        .value("env", "E", "environment (default cartpole); a scenario file sets it too"),
+        .value("contexts", "SPEC", "context set: default, grid, grid:F=LO..HI@N[log][,...], "
+               + "random:N, list:F=v1|v2, file:PATH.json (default grid)"),
+        .value("scenario", "FILE", "scenario JSON file; options given here override its fields"),
+        .value("strategy", "S", "mbtl-gp, mbtl-ps, mbtl-es, random, sequential-oracle, or all "
+               + "(train every context, then report every strategy) (default mbtl-gp)"),
+        .value("budget", "K", "source trainings the strategy may spend (default 5)"),
+        .value("steps", "N", "PPO environment steps per source training (default: the "
+               + "environment's tuned setting, 100000 for cartpole)"),
+        .value("ppo", "k=v,...", "other PPO settings by scenario key, e.g. "
+               + "learning_rate=3e-4,epochs=10 (see docs/scenarios.md)"),
+        .value("gap", "G", "generalization-gap slope of mbtl-gp in normalised performance per "
+               + "unit of normalised distance, or 'fit' (default 0.5)"),
+        .value("episodes", "N", "deterministic evaluation episodes per source and target "
+               + "(default 20)"),
         .value("seed", "N", "run seed; fixes every random stream (default 0)"),
-        .value("episodes", "N", "evaluation episodes per context (default 20)"),
+        .value("db", "PATH", "run store file (default ctxrl-runs.sqlite)"),
+        .value("policy", "P", "shared policy trained on the chosen sources afterwards: none, "
+               + "shared, lora, mhr, openbook (default openbook)"),
+        .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
+        .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
+        .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
         .flag("json", "print a JSON summary on standard output at the end"),
-        .flag("quiet", "print no progress"),
+        .flag("quiet", "print no progress on standard error"),
     ]
 
     static func run(_ arguments: ParsedArguments, output: Output) throws {
-        let kind = arguments.string("env") == nil
-            ? EnvironmentKind.cartpole : try arguments.environment(command: name)
-        var configuration = PPOConfiguration.defaults(for: kind)
-        if let steps = try arguments.integer("steps", minimum: 1) { configuration.totalSteps = steps }
-        let seed = try arguments.seed()
-        let episodes = try arguments.integer("episodes", default: 20, minimum: 1)!
-        let contexts = [kind.contextSpace.defaultContext]
-        let progress = ProgressReporter(output: output, quiet: arguments.has("quiet"))
-        let start = Date()
-        let trained = try TrainedPolicy.train(
-            kind: kind, contexts: contexts, configuration: configuration, seed: seed,
-            onProgress: { state in
-                let recent = state.recentReturn.map { String(format: "return %.1f", $0) } ?? ""
-                progress.update(stage: "training", done: state.update, total: state.updates,
-                                detail: recent)
-            })
-        progress.finishLine()
-        let trainingSeconds = Date().timeIntervalSince(start)
-        let results = try trained.evaluate(on: contexts, episodes: episodes, seed: seed &+ 1)
-        for (context, result) in zip(contexts, results) {
-            output.log(
-                String(format: "evaluation on %@: mean %.2f, std %.2f over %d episodes "
-                       + "(trained %d steps in %.1f s)",
-                       describe(context), result.mean, result.standardDeviation,
-                       result.episodes, configuration.totalSteps, trainingSeconds))
-        }
-        if arguments.has("json") {
-            let evaluations = zip(contexts, results).map { context, result -> JSONText in
-                .object([
-                    ("context", .object(zip(context.names, context.values).map { ($0, .number($1)) })),
-                    ("mean", .number(result.mean)),
-                    ("std", .number(result.standardDeviation)),
-                    ("episodes", .integer(result.episodes)),
-                ])
+        let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
+        let plan = try TrainPlan.make(arguments: arguments, storePath: storePath)
+        let progress = StudyProgress(
+            output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
+        Interrupt.install()
+
+        let study = TransferStudy(
+            settings: plan.settings, contextSet: plan.contextSet, store: plan.store, run: plan.run)
+        study.onEvent = { progress.handle($0) }
+        study.shouldCancel = { Interrupt.isRequested }
+        output.log(
+            "run \(plan.run.rawValue) in \(storePath): \(plan.scenario.environment.rawValue), "
+                + "\(plan.contextSet.contexts.count) contexts, strategy \(plan.scenario.strategy), "
+                + "budget \(plan.scenario.budget), seed \(plan.scenario.seed)")
+
+        let result: TrainResult
+        do {
+            result = try execute(plan: plan, study: study, progress: progress, arguments: arguments)
+        } catch let error as TrainingError {
+            progress.finishLine()
+            if case .cancelled = error {
+                try plan.store.markRunInterrupted(plan.run)
+                output.error(
+                    "interrupted; finished units are stored. Continue with: "
+                        + "ctxrl train --resume \(plan.run.rawValue) --db \(storePath)")
+                exit(130)
             }
-            output.print(JSONText.object([
-                ("environment", .string(kind.rawValue)),
-                ("seed", .integer(Int(seed))),
-                ("steps", .integer(configuration.totalSteps)),
-                ("training_seconds", .number(trainingSeconds)),
-                ("evaluations", .array(evaluations)),
-            ]).rendered)
+            try? plan.store.finishRun(plan.run, status: .failed, message: error.description)
+            throw error
+        } catch {
+            progress.finishLine()
+            try? plan.store.finishRun(plan.run, status: .failed, message: "\(error)")
+            throw error
+        }
+        progress.finishLine()
+        try plan.store.finishRun(plan.run, status: .finished)
+        output.print(TrainSummary.table(result, plan: plan))
+        if arguments.has("json") {
+            output.print(TrainSummary.json(result, plan: plan).rendered)
         }
     }
 
-    static func describe(_ context: Context) -> String {
-        zip(context.names, context.values).map { "\($0)=\(format($1))" }.joined(separator: ",")
+    /// Runs the selection (or every unit), then the shared policy and the artifacts.
+    static func execute(
+        plan: TrainPlan, study: TransferStudy, progress: StudyProgress,
+        arguments: ParsedArguments
+    ) throws -> TrainResult {
+        var result = TrainResult()
+        let start = Date()
+        if plan.scenario.strategy == "all" {
+            let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
+            progress.stage("training all \(study.count) contexts, \(parallel) at a time")
+            let (units, matrix) = try study.runAllUnits(parallelism: parallel)
+            result.units = units
+            result.matrix = matrix
+            result.reports = try StrategyComparison.run(
+                matrix: matrix, plan: plan, store: plan.store)
+        } else {
+            let strategy = try plan.strategyName.makeStrategy(options: plan.selectionOptions)
+            progress.stage("selecting \(plan.scenario.budget) sources with \(strategy.name)")
+            result.steps = try study.runSelection(strategy: strategy, budget: plan.scenario.budget)
+            result.units = result.steps.map(\.unit)
+        }
+        result.trainingSeconds = Date().timeIntervalSince(start)
+        return result
     }
+}
+
+/// What `train` produced, for the summary.
+struct TrainResult {
+    var steps: [StudyStep] = []
+    /// Every unit trained or read back: in selection order, or in source order for `all`.
+    var units: [TransferUnitResult] = []
+    var matrix: TransferMatrix?
+    var reports: [SelectionReport] = []
+    var trainingSeconds = 0.0
 }

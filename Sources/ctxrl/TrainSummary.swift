@@ -1,0 +1,103 @@
+import Foundation
+import Transfer
+
+/// The end-of-run output of `train`: a table for people and a JSON object for tools.
+enum TrainSummary {
+    static func table(_ result: TrainResult, plan: TrainPlan) -> String {
+        var lines: [String] = []
+        let count = plan.contextSet.contexts.count
+        if !result.steps.isEmpty {
+            lines.append(
+                "Selection with \(plan.scenario.strategy) on \(count) contexts "
+                    + "(V_k: generalized performance, normalised to [0, 1]):")
+            let rows = result.steps.map { step -> [String] in
+                let decision = step.decision
+                let position = decision.candidates.firstIndex(of: decision.source)
+                let mean = position.map { String(format: "%.3f", decision.predictedMeans[$0]) } ?? "-"
+                let deviation = position.map {
+                    String(format: "%.3f", decision.predictedStandardDeviations[$0])
+                } ?? "-"
+                let ownReturn = step.unit.means[step.unit.source]
+                return [
+                    "\(decision.step + 1)", "\(decision.source)",
+                    plan.contextSet.label(at: decision.source), mean, deviation,
+                    String(format: "%.1f", ownReturn),
+                    String(format: "%.3f", step.generalizedPerformance),
+                ]
+            }
+            lines += alignedColumns(
+                header: ["k", "source", "context", "GP mean", "GP std", "own return", "V_k"],
+                rows: rows
+            ).map { "  " + $0 }
+        }
+        if !result.reports.isEmpty {
+            lines.append("Strategies on the full \(count)x\(count) transfer matrix "
+                         + "(budget \(plan.scenario.budget)):")
+            let rows = result.reports.map { report -> [String] in
+                [
+                    report.strategy,
+                    report.curve.map { String(format: "%.3f", $0) }.joined(separator: " "),
+                    String(format: "%.3f", report.meanPerformance),
+                    report.sampleEfficiency.map { String(format: "%.1fx", $0) } ?? "-",
+                ]
+            }
+            lines += alignedColumns(
+                header: ["strategy", "V_1 ... V_K", "mean", "sample efficiency"], rows: rows
+            ).map { "  " + $0 }
+        }
+        lines.append(String(format: "Training and evaluation took %.1f s.", result.trainingSeconds))
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ result: TrainResult, plan: TrainPlan) -> JSONText {
+        let steps = result.steps.map { step -> JSONText in
+            let decision = step.decision
+            let position = decision.candidates.firstIndex(of: decision.source)
+            return .object([
+                ("k", .integer(decision.step + 1)),
+                ("chosen", .integer(decision.source)),
+                ("context", contextJSON(plan.contextSet.variedValues(at: decision.source))),
+                ("generalized_performance", .number(step.generalizedPerformance)),
+                ("predicted_mean", position.map { .number(decision.predictedMeans[$0]) } ?? .null),
+                ("predicted_std",
+                 position.map { .number(decision.predictedStandardDeviations[$0]) } ?? .null),
+            ])
+        }
+        let evaluations = result.units.flatMap { unit in
+            unit.means.indices.map { target -> JSONText in
+                .object([
+                    ("source", .integer(unit.source)),
+                    ("target", .integer(target)),
+                    ("mean", .number(unit.means[target])),
+                    ("std", .number(unit.standardDeviations[target])),
+                    ("episodes", .integer(plan.scenario.evaluationEpisodes)),
+                ])
+            }
+        }
+        let strategies = result.reports.map { report -> JSONText in
+            .object([
+                ("strategy", .string(report.strategy)),
+                ("curve", .array(report.curve.map { .number($0) })),
+                ("mean_performance", .number(report.meanPerformance)),
+                ("sample_efficiency", report.sampleEfficiency.map { .number($0) } ?? .null),
+                ("chosen", .array(report.steps.map { .integer($0.chosen) })),
+            ])
+        }
+        return .object([
+            ("run_id", .integer(Int(plan.run.rawValue))),
+            ("environment", .string(plan.scenario.environment.rawValue)),
+            ("contexts", .string(plan.scenario.contexts)),
+            ("strategy", .string(plan.scenario.strategy)),
+            ("seed", .integer(Int(plan.scenario.seed))),
+            ("chosen_sources", .array(result.steps.map { .integer($0.decision.source) })),
+            ("steps", .array(steps)),
+            ("evaluations", .array(evaluations)),
+            ("strategies", .array(strategies)),
+            ("training_seconds", .number(result.trainingSeconds)),
+        ])
+    }
+
+    static func contextJSON(_ values: [String: Double]) -> JSONText {
+        .object(values.keys.sorted().map { ($0, .number(values[$0]!)) })
+    }
+}
