@@ -31,12 +31,33 @@ struct Scenario: Codable, Equatable {
     /// The PPO settings of every source training.
     var ppo: PPOConfiguration = PPOConfiguration()
 
-    /// The scenario an environment gets with no file: its default grid and tuned PPO settings.
+    /// The scenario an environment gets with no file: its default grid, its tuned PPO
+    /// settings, and a budget that keeps the main job to a few minutes on two cores.
+    ///
+    /// `Scenarios/<environment>.json` holds the same settings; a test keeps them equal.
     static func defaults(for kind: EnvironmentKind) -> Scenario {
         var scenario = Scenario()
         scenario.name = "\(kind.rawValue)-default"
         scenario.environment = kind
         scenario.ppo = PPOConfiguration.defaults(for: kind)
+        switch kind {
+        case .cartpole:
+            break
+        case .acrobot:
+            scenario.evaluationEpisodes = 10
+        case .pendulum:
+            scenario.budget = 4
+            scenario.evaluationEpisodes = 10
+            scenario.ppo.totalSteps = 300_000
+        case .mountainCar:
+            scenario.budget = 4
+            scenario.evaluationEpisodes = 10
+            scenario.ppo.totalSteps = 200_000
+        case .mountainCarContinuous:
+            scenario.budget = 4
+            scenario.evaluationEpisodes = 10
+            scenario.ppo.totalSteps = 100_000
+        }
         return scenario
     }
 

@@ -63,9 +63,10 @@ struct ScenarioReader {
 
     mutating func integer(_ key: String, minimum: Int? = nil) throws -> Int? {
         guard let value = value(key) else { return nil }
-        guard case .number(let number, let isInteger) = value, isInteger,
-            let integer = Int(exactly: number)
-        else { throw fail(key, "must be an integer, not \(value.typeName)") }
+        // A whole number written with an exponent, such as 1e6, counts as an integer.
+        guard case .number(let number, _) = value, let integer = Int(exactly: number) else {
+            throw fail(key, "must be an integer, not \(value.typeName)")
+        }
         if let minimum, integer < minimum {
             throw fail(key, "must be at least \(minimum), got \(integer)")
         }
@@ -86,7 +87,7 @@ struct ScenarioReader {
             throw fail(key, "must be a list of integers, not \(value.typeName)")
         }
         return try elements.enumerated().map { index, element in
-            guard case .number(let number, true) = element, let integer = Int(exactly: number)
+            guard case .number(let number, _) = element, let integer = Int(exactly: number)
             else { throw fail("\(key)[\(index)]", "must be an integer, not \(element.typeName)") }
             return integer
         }

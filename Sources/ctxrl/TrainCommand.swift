@@ -36,12 +36,21 @@ enum TrainCommand: Subcommand {
         .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
         .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
         .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
+        .flag("dry-run", "validate everything, print the effective scenario as JSON, write nothing"),
         .flag("json", "print a JSON summary on standard output at the end"),
         .flag("quiet", "print no progress on standard error"),
     ]
 
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
+        if arguments.has("dry-run") {
+            let scenario = try TrainPlan.effectiveScenario(arguments)
+            let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
+            let (contextSet, _, _) = try TrainPlan.validate(scenario, origin: origin)
+            output.print(String(decoding: try scenarioEncoder.encode(scenario), as: UTF8.self))
+            output.log("valid: \(contextSet.contexts.count) contexts; nothing was written")
+            return
+        }
         let plan = try TrainPlan.make(arguments: arguments, storePath: storePath)
         let progress = StudyProgress(
             output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
@@ -81,6 +90,12 @@ enum TrainCommand: Subcommand {
         if arguments.has("json") {
             output.print(TrainSummary.json(result, plan: plan).rendered)
         }
+    }
+
+    static var scenarioEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 
     /// Runs the selection (or every unit), then the shared policy and the artifacts.

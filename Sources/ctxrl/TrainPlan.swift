@@ -29,7 +29,8 @@ struct TrainPlan {
             return try resumed(resume, arguments: arguments, storePath: storePath)
         }
         let scenario = try effectiveScenario(arguments)
-        let (contextSet, strategy, options) = try validate(scenario)
+        let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
+        let (contextSet, strategy, options) = try validate(scenario, origin: origin)
         let store = try openStore(storePath)
         let name = "\(scenario.name)-seed\(scenario.seed)-\(Int(Date().timeIntervalSince1970))"
             + "-\(ProcessInfo.processInfo.processIdentifier)"
@@ -69,7 +70,7 @@ struct TrainPlan {
         } catch {
             throw UsageError("run \(id) has a configuration this ctxrl cannot read: \(error)")
         }
-        let (contextSet, strategy, options) = try validate(scenario)
+        let (contextSet, strategy, options) = try validate(scenario, origin: "run \(id)")
         try store.resumeRun(run.id)
         return TrainPlan(
             scenario: scenario, contextSet: contextSet, strategyName: strategy,
@@ -145,15 +146,23 @@ struct TrainPlan {
 
     /// Checks the parts that need the environment: the context set, the strategy, the
     /// budget, the gap slope and the shared policy.
-    static func validate(_ scenario: Scenario) throws -> (ContextSet, StrategyName, SelectionOptions) {
+    ///
+    /// - Parameter origin: the scenario file name (or run) the values came from, which
+    ///   messages name together with the key; nil when they came from options alone.
+    static func validate(_ scenario: Scenario, origin: String? = nil) throws
+        -> (ContextSet, StrategyName, SelectionOptions)
+    {
+        func invalid(_ message: String, key: String) -> UsageError {
+            UsageError(origin.map { "\($0): key '\(key)': \(message)" } ?? message)
+        }
         let contextSet: ContextSet
         do {
             contextSet = try ContextSet.parse(
                 scenario.contexts, environment: scenario.environment, seed: scenario.seed)
         } catch let error as ContextSetError {
-            throw UsageError(error.description)
+            throw invalid(error.description, key: "contexts")
         } catch let error as ContextError {
-            throw UsageError(error.description)
+            throw invalid(error.description, key: "contexts")
         }
         let count = contextSet.contexts.count
         var options = SelectionOptions()
@@ -162,7 +171,8 @@ struct TrainPlan {
         do {
             options.gapSlope = try GapSlope(parsing: scenario.gap)
         } catch {
-            throw UsageError("gap '\(scenario.gap)' is invalid; give a non-negative number or 'fit'")
+            throw invalid(
+                "gap '\(scenario.gap)' is invalid; give a non-negative number or 'fit'", key: "gap")
         }
         let strategy: StrategyName
         if scenario.strategy == "all" {
@@ -171,23 +181,25 @@ struct TrainPlan {
             do {
                 strategy = try StrategyName(parsing: scenario.strategy)
             } catch {
-                throw UsageError("\(error); or use 'all' to train every context")
+                throw invalid("\(error); or use 'all' to train every context", key: "strategy")
             }
             guard strategy.isSequential, strategy != .sequentialOracle else {
-                throw UsageError(
+                throw invalid(
                     "strategy '\(scenario.strategy)' needs the full transfer matrix; use "
-                        + "--strategy all, which trains every context and reports it")
+                        + "--strategy all, which trains every context and reports it",
+                    key: "strategy")
             }
         }
         guard scenario.budget <= count else {
-            throw UsageError(
+            throw invalid(
                 "budget \(scenario.budget) exceeds the \(count) contexts of '\(scenario.contexts)'; "
-                    + "give --budget \(count) or less")
+                    + "give --budget \(count) or less", key: "budget")
         }
         let policies = ["none", "shared", "lora", "mhr", "openbook"]
         guard policies.contains(scenario.policy) else {
-            throw UsageError(
-                "policy '\(scenario.policy)' is unknown; use one of \(policies.joined(separator: ", "))")
+            throw invalid(
+                "policy '\(scenario.policy)' is unknown; use one of "
+                    + policies.joined(separator: ", "), key: "policy")
         }
         return (contextSet, strategy, options)
     }
