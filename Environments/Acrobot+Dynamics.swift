@@ -42,7 +42,8 @@ enum AcrobotDynamics {
         (y.0 + h * k.0, y.1 + h * k.1, y.2 + h * k.2, y.3 + h * k.3)
     }
 
-    /// The "book" equations of motion (Sutton and Barto, 1998, section 11.3).
+    /// Returns the time derivative of the state under the "book" equations of motion, those
+    /// of Sutton and Barto's acrobot case study that Gymnasium uses by default.
     ///
     /// With `d1`, `d2` the inertia terms and `phi1`, `phi2` the gravity and Coriolis terms:
     ///

@@ -2,7 +2,7 @@ import Foundation
 import Numerics
 
 /// Two links joined in a chain and hanging from a fixed joint, with a motor only at the joint
-/// between them; the agent swings the free end above a line one unit over the fixed joint
+/// between them. The agent swings the free end above a line one unit over the fixed joint
 /// (Sutton, 1996; Gymnasium 1.4.0 `Acrobot-v1` with the "book" dynamics).
 ///
 /// **Action space.** `Discrete(3)`: torque -1, 0 or +1 N m at the joint between the links,
@@ -103,7 +103,7 @@ public enum Acrobot: ContextualEnvironment {
     // MARK: - Params and state
 
     /// The links and limits of one acrobot.
-    public struct Params: EnvironmentParams, Equatable {
+    public struct Params: EnvironmentParams {
         /// Length of the first link in m (`link_length_1`).
         public var link1Length: Double
         /// Length of the second link in m (`link_length_2`), used only for drawing.
@@ -202,7 +202,7 @@ public enum Acrobot: ContextualEnvironment {
         return StepOutcome(state: next, reward: terminated ? 0 : -1, terminated: terminated)
     }
 
-    /// Whether the free end is more than one unit above the fixed joint.
+    /// Returns whether the free end is more than one unit above the fixed joint.
     @inlinable
     public static func isTerminal(_ state: State) -> Bool {
         -Foundation.cos(state.theta1) - Foundation.cos(state.theta2 + state.theta1) > 1.0

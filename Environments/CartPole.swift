@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 
-/// A pole hinged on a cart that moves along a frictionless track; the agent balances the pole
+/// A pole hinged on a cart that moves along a frictionless track. The agent balances the pole
 /// by pushing the cart left or right (Barto, Sutton and Anderson, 1983; Gymnasium 1.4.0
 /// `CartPole-v1`).
 ///
@@ -43,7 +43,7 @@ public enum CartPole: ContextualEnvironment {
     public typealias Action = Int
 
     /// The integration scheme of the equations of motion.
-    public enum Integrator: String, Sendable, CaseIterable {
+    public enum Integrator: String, Hashable, Sendable, CaseIterable {
         /// Positions advance with the old velocities (Gymnasium's default, `"euler"`).
         case euler
         /// Velocities advance first and positions use the new velocities.
@@ -101,7 +101,7 @@ public enum CartPole: ContextualEnvironment {
     // MARK: - Params and state
 
     /// The physical parameters of one cart-pole.
-    public struct Params: EnvironmentParams, Equatable {
+    public struct Params: EnvironmentParams {
         /// Gravitational acceleration in m/s^2 (`gravity`).
         public var gravity: Double
         /// Mass of the cart in kg (`masscart`).
@@ -177,7 +177,7 @@ public enum CartPole: ContextualEnvironment {
             poleAngularVelocity: poleAngularVelocity)
     }
 
-    /// Whether `state` lies outside the track or the angle limit.
+    /// Returns whether `state` lies outside the track or the angle limit.
     @inlinable
     public static func isTerminal(_ state: State) -> Bool {
         state.cartPosition < -positionThreshold || state.cartPosition > positionThreshold

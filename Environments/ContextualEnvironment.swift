@@ -52,14 +52,14 @@ public protocol ContextualEnvironment {
     /// (not an index of a discrete space, or NaN).
     static func action(from value: Double) -> Action?
 
-    /// The action bounds under `params`; empty for discrete action spaces.
+    /// Returns the action bounds under `params`, which are empty for discrete action spaces.
     static func actionBounds(params: Params) -> (lower: [Double], upper: [Double])
 
-    /// The state as an array of doubles, in the order of `stateNames`.
+    /// Returns the state as an array of doubles, in the order of `stateNames`.
     static func stateValues(of state: State) -> [Double]
 
-    /// The state with the given components, or nil when the count is wrong or a value is not
-    /// finite.
+    /// Returns the state with the given components, or nil when the count is wrong or a value
+    /// is not finite.
     static func state(values: [Double]) -> State?
 
     /// Steps every copy of a vectorized environment once, resetting the copies whose
@@ -75,8 +75,9 @@ public protocol ContextualEnvironment {
 /// The physical parameters of one environment copy, built from a validated context.
 ///
 /// Conforming types hold only numbers, so that copying them in a hot loop costs no reference
-/// counting. Derived quantities are computed properties.
-public protocol EnvironmentParams: Sendable {
+/// counting, and are `Hashable`, so that copies with equal params can share them. Derived
+/// quantities are computed properties.
+public protocol EnvironmentParams: Hashable, Sendable {
     /// Builds the parameters from `context`.
     ///
     /// Features that `context` leaves out take their default values.
@@ -114,13 +115,13 @@ extension ContextualEnvironment {
         for index in 0..<copies.count {
             let action = copies.action(actions[index])
             let outcome = step(
-                state: copies.states[index], action: action, params: copies.params[index],
+                state: copies.states[index], action: action, params: copies.params(index),
                 rng: &copies.streams[index])
             copies.finish(index, outcome: outcome, output: output)
         }
     }
 
-    /// The observation of `state` as an array.
+    /// Returns the observation of `state` as an array.
     @inlinable
     public static func observation(of state: State) -> [Float] {
         [Float](unsafeUninitializedCapacity: observationSize) { buffer, count in
@@ -131,14 +132,14 @@ extension ContextualEnvironment {
 
     /// The default parameters.
     public static var defaultParams: Params {
-        // The default context lies within its own bounds, so validation cannot fail.
+        // ContextFeature requires every default to lie within its bounds, so this cannot throw.
         try! Params(context: contextSpace.defaultContext)
     }
 }
 
 // MARK: - Python arithmetic
 
-/// The square of `x` as Python's `x ** 2` computes it.
+/// Returns the square of `x` as Python's `x ** 2` computes it.
 ///
 /// CPython and NumPy evaluate `x ** 2` on floats with C `pow`, which differs from the correctly
 /// rounded `x * x` in the last bit for about 0.1% of arguments (measured with glibc 2.36).

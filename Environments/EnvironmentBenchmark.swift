@@ -111,7 +111,7 @@ enum StepBenchmark<Environment: ContextualEnvironment> {
         copies: Int, steps: Int, seed: UInt64, actionStream: inout RandomStream
     ) -> Double {
         let context = Environment.contextSpace.defaultContext
-        // The default context is valid, so creation cannot fail.
+        // ContextFeature requires every default to lie within its bounds, so this cannot throw.
         let environment: any VectorEnvironment = try! VectorizedEnvironment<Environment>(
             contexts: Array(repeating: context, count: copies), seed: seed)
         let actionArrays = (0..<4).map { _ in

@@ -103,7 +103,7 @@ public enum EnvironmentKind: String, CaseIterable, Codable, Sendable {
     public static let defaultGridSize = 20
 
     /// Twenty contexts that vary the headline feature on a log scale from a tenth of its
-    /// default to ten times its default, clamped to its bounds; every other feature keeps its
+    /// default to ten times its default, clamped to its bounds. Every other feature keeps its
     /// default.
     public var defaultGrid: [Context] {
         let space = contextSpace

@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 
-/// A car in a valley between two hills, too weak to climb the right hill directly; the agent
+/// A car in a valley between two hills, too weak to climb the right hill directly. The agent
 /// must rock it back and forth to reach the flag (Moore, 1990; Gymnasium 1.4.0
 /// `MountainCar-v0`).
 ///
@@ -60,7 +60,7 @@ public enum MountainCar: ContextualEnvironment {
     // MARK: - Params and state
 
     /// The track and engine of one mountain car.
-    public struct Params: EnvironmentParams, Equatable {
+    public struct Params: EnvironmentParams {
         /// The shared track features.
         public var track: MountainCarTrack
         /// Acceleration of one push per step (`force`).
@@ -147,7 +147,7 @@ public enum MountainCar: ContextualEnvironment {
 // MARK: - Shared track
 
 /// The track, goal and gravity shared by MountainCar and MountainCarContinuous.
-public struct MountainCarTrack: Equatable, Sendable {
+public struct MountainCarTrack: Hashable, Sendable {
     /// Position of the left wall (`min_position`).
     public var minPosition: Double
     /// Position of the right wall (`max_position`).
@@ -177,7 +177,7 @@ public struct MountainCarTrack: Equatable, Sendable {
         maxStartPosition = context["max_position_start"]
     }
 
-    /// The context features of a mountain car with the given goal and thrust feature.
+    /// Returns the context features of a mountain car with the given goal and thrust feature.
     ///
     /// The bounds nest: left wall in [-1.5, -0.9], start in [-0.9, 0], goal in [0, 0.6] and
     /// right wall in [0.6, 1.2]. Every context in the box therefore has its start between the

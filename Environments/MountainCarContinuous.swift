@@ -54,7 +54,7 @@ public enum MountainCarContinuous: ContextualEnvironment {
     // MARK: - Params and state
 
     /// The track and engine of one continuous mountain car.
-    public struct Params: EnvironmentParams, Equatable {
+    public struct Params: EnvironmentParams {
         /// The shared track features.
         public var track: MountainCarTrack
         /// Acceleration at full throttle per step (`power`).
@@ -182,7 +182,7 @@ struct NumPyScalar {
         self.kind = kind
     }
 
-    /// The kind of a binary operation's result.
+    /// Returns the kind of a binary operation's result.
     @inlinable
     static func promote(_ a: Kind, _ b: Kind) -> Kind {
         if a == .float64 || b == .float64 { return .float64 }
@@ -219,7 +219,8 @@ struct NumPyScalar {
         combine(a, NumPyScalar(b, .python), *, *)
     }
 
-    /// The pair `(a, b)` rounded as NumPy compares a scalar with a Python float.
+    /// Returns the pair `(a, b)` rounded as NumPy rounds it to compare a scalar with a Python
+    /// float.
     @inlinable
     static func compared(_ a: NumPyScalar, _ b: Double) -> (Double, Double) {
         a.kind == .float32 ? (Double(Float(a.value)), Double(Float(b))) : (a.value, b)

@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 
-/// A rigid pendulum hinged at one end; the agent applies a torque at the hinge to swing it up
+/// A rigid pendulum hinged at one end. The agent applies a torque at the hinge to swing it up
 /// and hold it upright (Gymnasium 1.4.0 `Pendulum-v1`).
 ///
 /// **Action space.** `Box(1)`: the torque in N m, clipped to [-`max_torque`, `max_torque`]
@@ -87,7 +87,7 @@ public enum Pendulum: ContextualEnvironment {
     // MARK: - Params and state
 
     /// The physical parameters of one pendulum.
-    public struct Params: EnvironmentParams, Equatable {
+    public struct Params: EnvironmentParams {
         /// Angular velocity limit in rad/s (`max_speed`).
         public var maxSpeed: Double
         /// Torque limit in N m (`max_torque`).

@@ -37,7 +37,7 @@ public struct SimulationStep: Equatable, Sendable {
     public var elapsedSteps: Int
     /// The simulator state in double precision, in the order of `EnvironmentKind.stateNames`.
     public var state: [Double]
-    /// What the agent observes.
+    /// The observation that the agent receives.
     public var observation: [Float]
     /// The reward of the step; 0 for the reset.
     public var reward: Double

@@ -9,6 +9,10 @@ import Numerics
 /// entry keeps the last observation of the ended episode, and its `observations` entry is the
 /// first observation of the next one.
 ///
+/// Copies that share params share one entry of a params table and store only its index, so
+/// that the step loop reads 4 bytes of params per copy when few contexts repeat across many
+/// copies, as in training.
+///
 /// Calls through `any VectorEnvironment` run code specialized for `Environment`, because the
 /// initializer stores a closure that it creates while `Environment` is concrete. The
 /// initializers are `@inlinable` so that this also holds when another module creates the
@@ -19,11 +23,15 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
     /// The number of copies.
     public let count: Int
 
+    /// The distinct params of the copies.
+    @usableFromInline let paramsTable: UnsafeMutablePointer<Environment.Params>
+    @usableFromInline let paramsTableCount: Int
+
     // The class owns these buffers of `count` elements each and frees them in `deinit`.
-    @usableFromInline let paramsStorage: UnsafeMutablePointer<Environment.Params>
+    @usableFromInline let paramsIndices: UnsafeMutablePointer<Int32>
     @usableFromInline let stateStorage: UnsafeMutablePointer<Environment.State>
     @usableFromInline let streamStorage: UnsafeMutablePointer<RandomStream>
-    @usableFromInline let elapsedStorage: UnsafeMutablePointer<Int>
+    @usableFromInline let elapsedStorage: UnsafeMutablePointer<Int32>
     @usableFromInline var hasReset = false
 
     /// The step loop, specialized for `Environment` where the initializer was specialized.
@@ -54,13 +62,25 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
     public init(params: [Environment.Params], contexts: [Context], seed: UInt64) {
         precondition(params.count == contexts.count, "expected one context per params value")
         precondition(!params.isEmpty, "a vectorized environment needs at least one copy")
+        precondition(params.count <= Int(Int32.max), "too many copies: \(params.count)")
         let count = params.count
         self.count = count
         self.contexts = contexts
         let root = RandomStream(seed: seed)
 
-        paramsStorage = .allocate(capacity: count)
-        paramsStorage.initialize(from: params, count: count)
+        var distinct: [Environment.Params] = []
+        var positions: [Environment.Params: Int32] = [:]
+        paramsIndices = .allocate(capacity: count)
+        for (index, value) in params.enumerated() {
+            if positions[value] == nil {
+                positions[value] = Int32(distinct.count)
+                distinct.append(value)
+            }
+            (paramsIndices + index).initialize(to: positions[value]!)
+        }
+        paramsTableCount = distinct.count
+        paramsTable = .allocate(capacity: distinct.count)
+        paramsTable.initialize(from: distinct, count: distinct.count)
         streamStorage = .allocate(capacity: count)
         stateStorage = .allocate(capacity: count)
         elapsedStorage = .allocate(capacity: count)
@@ -80,8 +100,10 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
     }
 
     deinit {
-        paramsStorage.deinitialize(count: count)
-        paramsStorage.deallocate()
+        paramsTable.deinitialize(count: paramsTableCount)
+        paramsTable.deallocate()
+        paramsIndices.deinitialize(count: count)
+        paramsIndices.deallocate()
         stateStorage.deinitialize(count: count)
         stateStorage.deallocate()
         streamStorage.deinitialize(count: count)
@@ -94,7 +116,7 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
 
     /// The params of each copy.
     public var params: [Environment.Params] {
-        Array(UnsafeBufferPointer(start: paramsStorage, count: count))
+        (0..<count).map { paramsTable[Int(paramsIndices[$0])] }
     }
 
     /// The current state of each copy.
@@ -104,7 +126,7 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
 
     /// The number of steps each copy has taken in its current episode.
     public var elapsedSteps: [Int] {
-        Array(UnsafeBufferPointer(start: elapsedStorage, count: count))
+        (0..<count).map { Int(elapsedStorage[$0]) }
     }
 
     // MARK: - VectorEnvironment
@@ -115,7 +137,7 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
 
     public func actionBounds(copy index: Int) -> (lower: [Double], upper: [Double]) {
         precondition(0 <= index && index < count, "copy \(index) out of 0..<\(count)")
-        return Environment.actionBounds(params: paramsStorage[index])
+        return Environment.actionBounds(params: paramsTable[Int(paramsIndices[index])])
     }
 
     /// Resets every copy from its stream and returns the flattened observations.
@@ -127,7 +149,7 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
         return [Float](unsafeUninitializedCapacity: count * size) { buffer, initialized in
             for index in 0..<count {
                 let state = Environment.reset(
-                    params: paramsStorage[index], rng: &streamStorage[index])
+                    params: paramsTable[Int(paramsIndices[index])], rng: &streamStorage[index])
                 stateStorage[index] = state
                 elapsedStorage[index] = 0
                 Environment.writeObservation(of: state, to: buffer.baseAddress! + index * size)
@@ -174,8 +196,8 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
                 && result.observations.count == count * Environment.observationSize,
             "the VectorStep was made for another number of copies")
         let copies = VectorCopies<Environment>(
-            count: count, params: paramsStorage, states: stateStorage, streams: streamStorage,
-            elapsedSteps: elapsedStorage)
+            count: count, paramsTable: paramsTable, paramsIndices: paramsIndices,
+            states: stateStorage, streams: streamStorage, elapsedSteps: elapsedStorage)
         result.withPointers { output in
             Environment.advanceCopies(copies, actions: actions, output: output)
         }
@@ -184,31 +206,41 @@ public final class VectorizedEnvironment<Environment: ContextualEnvironment>: Ve
 
 // MARK: - Copies
 
-/// The storage of a vectorized environment's copies, as a step loop sees it: `count`
-/// contiguous elements behind each pointer.
+/// The storage of a vectorized environment's copies, as a step loop uses it. Each pointer
+/// addresses `count` contiguous elements, except `paramsTable`.
 public struct VectorCopies<Environment: ContextualEnvironment> {
     /// The number of copies.
     public let count: Int
-    /// The params of each copy.
-    public let params: UnsafeMutablePointer<Environment.Params>
+    /// The distinct params of the copies.
+    public let paramsTable: UnsafeMutablePointer<Environment.Params>
+    /// The index into `paramsTable` of each copy's params.
+    public let paramsIndices: UnsafeMutablePointer<Int32>
     /// The current state of each copy.
     public let states: UnsafeMutablePointer<Environment.State>
     /// The random stream of each copy.
     public let streams: UnsafeMutablePointer<RandomStream>
     /// The number of steps each copy has taken in its current episode.
-    public let elapsedSteps: UnsafeMutablePointer<Int>
+    public let elapsedSteps: UnsafeMutablePointer<Int32>
 
     @inlinable
     init(
-        count: Int, params: UnsafeMutablePointer<Environment.Params>,
+        count: Int, paramsTable: UnsafeMutablePointer<Environment.Params>,
+        paramsIndices: UnsafeMutablePointer<Int32>,
         states: UnsafeMutablePointer<Environment.State>,
-        streams: UnsafeMutablePointer<RandomStream>, elapsedSteps: UnsafeMutablePointer<Int>
+        streams: UnsafeMutablePointer<RandomStream>, elapsedSteps: UnsafeMutablePointer<Int32>
     ) {
         self.count = count
-        self.params = params
+        self.paramsTable = paramsTable
+        self.paramsIndices = paramsIndices
         self.states = states
         self.streams = streams
         self.elapsedSteps = elapsedSteps
+    }
+
+    /// Returns the params of copy `index`.
+    @inlinable @inline(__always)
+    public func params(_ index: Int) -> Environment.Params {
+        paramsTable[Int(paramsIndices[index])]
     }
 
     /// Converts a flattened action value, trapping on an invalid one.
@@ -228,7 +260,7 @@ public struct VectorCopies<Environment: ContextualEnvironment> {
     ) {
         let size = Environment.observationSize
         let steps = elapsedSteps[index] + 1
-        let reachedLimit = steps >= Environment.timeLimit
+        let reachedLimit = Int(steps) >= Environment.timeLimit
         let final = output.finalObservations + index * size
         let current = output.observations + index * size
         Environment.writeObservation(of: outcome.state, to: final)
@@ -237,7 +269,7 @@ public struct VectorCopies<Environment: ContextualEnvironment> {
         output.truncated[index] = reachedLimit
 
         if outcome.terminated || reachedLimit {
-            let fresh = Environment.reset(params: params[index], rng: &streams[index])
+            let fresh = Environment.reset(params: params(index), rng: &streams[index])
             states[index] = fresh
             elapsedSteps[index] = 0
             Environment.writeObservation(of: fresh, to: current)

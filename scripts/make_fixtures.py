@@ -7,7 +7,7 @@ script recomputes them after setting the context), from explicitly set starting 
 seeded random actions. It writes one compact JSON file per environment to
 Tests/EnvironmentsTests/Fixtures/.
 
-Each file holds trajectories of TRAJECTORY_STEPS steps. A trajectory is a list of episodes;
+Each file contains trajectories of TRAJECTORY_STEPS steps. A trajectory is a list of episodes;
 an episode ends when Gymnasium reports terminated or truncated (the TimeLimit wrapper of
 gymnasium.make) or, for the environments in EPISODE_CAPS, after a fixed number of steps. The
 next episode starts from a new explicit state. Per episode the file

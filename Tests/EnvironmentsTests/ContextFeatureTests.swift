@@ -94,7 +94,7 @@ final class ContextFeatureTests: XCTestCase {
         return up <= feature.upperBound ? up : feature.defaultValue - step
     }
 
-    /// The effects that differ between `base` and `changed` on any probe.
+    /// Returns the effects that differ between `base` and `changed` on any probe.
     func observedEffects<Environment: ContextualEnvironment>(
         _ type: Environment.Type, _ base: Environment.Params, _ changed: Environment.Params,
         _ probes: [(Environment.State, Environment.Action)]

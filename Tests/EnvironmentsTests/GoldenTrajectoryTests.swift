@@ -181,7 +181,7 @@ struct Fixture: Decodable {
         let data = try Data(contentsOf: url)
         var fixture = try JSONDecoder().decode(Fixture.self, from: data)
         if name == "mountaincar-continuous" {
-            // Gymnasium holds these states in float32; decoding as Float recovers them exactly.
+            // Gymnasium stores these states in float32, so decoding them as Float is exact.
             let single = try JSONDecoder().decode(SinglePrecisionFixture.self, from: data)
             fixture = fixture.replacingStates(with: single)
         }
@@ -208,7 +208,7 @@ struct Trajectory: Decodable {
     let integrator: String
     var episodes: [Episode]
 
-    /// The context, validated against `Environment`'s declared features.
+    /// Returns the context, validated against `Environment`'s declared features.
     func validatedContext<Environment: ContextualEnvironment>(
         _ type: Environment.Type
     ) throws -> Context {
@@ -239,12 +239,12 @@ struct Episode: Decodable {
         case startObservation = "start_observation"
     }
 
-    /// The state after step `index`.
+    /// Returns the state after step `index`.
     func state(at index: Int, width: Int) -> [Double] {
         Array(states[(index * width)..<((index + 1) * width)])
     }
 
-    /// The recorded observation components after step `index`, if any were recorded.
+    /// Returns the recorded observation components after step `index`, if any were recorded.
     func observations(at index: Int) -> [Float]? {
         guard let observations else { return nil }
         let width = observations.count / actions.count
