@@ -101,6 +101,6 @@ let package = Package(
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "Numerics", "Environments"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Neural", "Numerics", "Learning", "Environments"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CBLAS", "CSQLite", "CSDL2", "CPNG"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["RunStore"], exclude: ["MalformedScenarios"]),
     ]
 )

@@ -79,7 +79,10 @@ struct TrainPlan {
 
     static func openStore(_ path: String) throws -> RunStore {
         do {
-            return try RunStore(path: path)
+            let store = try RunStore(path: path)
+            // A run still marked running whose process is gone was killed; say so.
+            _ = try store.markStaleRunsInterrupted()
+            return store
         } catch let error as SQLiteError {
             throw UsageError("cannot open run store '\(path)': \(error.message); give a writable file with --db")
         }

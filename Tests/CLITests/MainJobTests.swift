@@ -1,0 +1,137 @@
+import Foundation
+import RunStore
+import XCTest
+
+/// The main job in miniature through the built binary: tiny budgets, checked output and
+/// stored rows.
+final class MainJobTests: XCTestCase {
+    static let tinyArguments = [
+        "train", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8", "--budget", "2",
+        "--steps", "512", "--episodes", "2", "--policy", "none",
+    ]
+
+    func testTinyMainJobPrintsSummaryAndStoresRows() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        let result = try CommandRunner.run(Self.tinyArguments + ["--db", path, "--json"])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("Selection with mbtl-gp on 3 contexts"), result.output)
+
+        let summaryLine = try XCTUnwrap(result.outputLines.last)
+        let summary = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
+        let chosen = try XCTUnwrap(summary["chosen_sources"] as? [Int])
+        XCTAssertEqual(chosen.count, 2)
+        XCTAssertEqual(chosen.first, 1, "MBTL-GP starts in the middle of the range")
+        XCTAssertEqual((summary["evaluations"] as? [Any])?.count, 6)
+        let steps = try XCTUnwrap(summary["steps"] as? [[String: Any]])
+        XCTAssertNotNil(steps.last?["generalized_performance"] as? Double)
+
+        let store = try RunStore(path: path)
+        let run = try XCTUnwrap(try store.runs().first)
+        XCTAssertEqual(run.status, .finished)
+        XCTAssertEqual(try store.contexts(run: run.id).count, 3)
+        XCTAssertEqual(try store.evaluations(run: run.id).count, 6)
+        XCTAssertEqual(try store.selectionSteps(run: run.id).count, 2)
+        XCTAssertEqual(try store.trainings(run: run.id).filter { $0.status == .finished }.count, 2)
+        XCTAssertFalse(try store.metricHistory(run: run.id, key: "losses/value").isEmpty)
+        XCTAssertEqual(try store.checkpoints(run: run.id).count, 2)
+    }
+
+    func testSameSeedSameChoicesAndReturns() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let first = try CommandRunner.run(
+            Self.tinyArguments + ["--db", directory.appendingPathComponent("a.sqlite").path,
+                                  "--json", "--quiet"])
+        let second = try CommandRunner.run(
+            Self.tinyArguments + ["--db", directory.appendingPathComponent("b.sqlite").path,
+                                  "--json", "--quiet"])
+        func evaluations(_ result: CommandResult) throws -> String {
+            let object = try JSONSerialization.jsonObject(
+                with: Data(result.outputLines.last!.utf8)) as? [String: Any]
+            let data = try JSONSerialization.data(
+                withJSONObject: object?["evaluations"] ?? [], options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertEqual(try evaluations(first), try evaluations(second))
+    }
+
+    func testSigkillKeepsFinishedUnitsAndResumeSkipsThem() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = [
+            "train", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8",
+            "--budget", "3", "--steps", "1024", "--episodes", "2", "--policy", "none",
+            "--db", path, "--quiet",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+
+        // Wait until the first unit is stored, then kill the process in the middle of the next.
+        let deadline = Date().addingTimeInterval(120)
+        var finished = 0
+        while finished == 0 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+            if let store = try? RunStore(path: path), let run = try? store.runs().first {
+                finished = (try? store.trainings(run: run.id))?
+                    .filter { $0.status == .finished }.count ?? 0
+            }
+        }
+        XCTAssertEqual(finished, 1, "the first unit did not finish in time")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let store = try RunStore(path: path)
+        XCTAssertEqual(try store.integrityProblems(), [])
+        let listed = try CommandRunner.run(["runs", "list", "--db", path])
+        XCTAssertTrue(listed.output.contains("interrupted"), listed.output)
+        let run = try XCTUnwrap(try store.runs().first)
+        XCTAssertEqual(try store.evaluations(run: run.id).count, 3)
+
+        let resumed = try CommandRunner.run(
+            ["train", "--resume", String(run.id.rawValue), "--db", path])
+        XCTAssertEqual(resumed.status, 0, resumed.error)
+        XCTAssertTrue(resumed.error.contains("read from the run store"), resumed.error)
+        let after = try RunStore(path: path)
+        XCTAssertEqual(try after.run(id: run.id)?.status, .finished)
+        XCTAssertEqual(try after.evaluations(run: run.id).count, 9)
+        XCTAssertEqual(try after.selectionSteps(run: run.id).count, 3)
+    }
+
+    func testInterruptMarksRunInterrupted() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = [
+            "train", "--env", "cartpole", "--contexts", "list:length=0.3|0.5",
+            "--budget", "2", "--steps", "100000", "--policy", "none", "--db", path, "--quiet",
+        ]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGINT)
+        let message = String(
+            decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+
+        XCTAssertEqual(process.terminationStatus, 130)
+        XCTAssertTrue(message.contains("--resume"), message)
+        let store = try RunStore(path: path)
+        XCTAssertEqual(try store.runs().first?.status, .interrupted)
+    }
+
+    func testResumeOfUnknownRunExitsTwo() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        _ = try RunStore(path: path)
+        let result = try CommandRunner.run(["train", "--resume", "42", "--db", path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.error.contains("run 42"), result.error)
+    }
+}
