@@ -27,7 +27,7 @@ enum CommandLineTool {
 
     static let subcommands: [any Subcommand.Type] = [
         TrainCommand.self, EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
-        RunsCommand.self,
+        EvaluateCommand.self, RunsCommand.self,
         SelectCommand.self,
     ]
 
