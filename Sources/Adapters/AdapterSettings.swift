@@ -67,7 +67,13 @@ public struct AdapterSettings: Codable, Equatable, Sendable {
     /// The adapter model whose parameter count the shared MLP matches.
     public var sharedMatches: MultiTaskPolicyKind = .openbook
     /// Parameter groups that training updates.
-    public var trainableGroups: Set<ParameterGroup> = Set(ParameterGroup.allCases)
+    public var trainableGroups: Set<ParameterGroup> {
+        get { Set(orderedTrainableGroups) }
+        set { orderedTrainableGroups = ParameterGroup.allCases.filter(newValue.contains) }
+    }
+    /// `trainableGroups` in declaration order, so that the JSON encoding is the same in every
+    /// process (a `Set` encodes in its hash order, which Swift seeds per process).
+    private var orderedTrainableGroups: [ParameterGroup] = ParameterGroup.allCases
 
     public init() {}
 
