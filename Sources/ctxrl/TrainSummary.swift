@@ -20,7 +20,7 @@ enum TrainSummary {
                 let ownReturn = step.unit.means[step.unit.source]
                 return [
                     "\(decision.step + 1)", "\(decision.source)",
-                    plan.contextSet.label(at: decision.source), mean, deviation,
+                    shortLabel(plan.contextSet, decision.source), mean, deviation,
                     String(format: "%.1f", ownReturn),
                     String(format: "%.3f", step.generalizedPerformance),
                 ]
@@ -95,6 +95,15 @@ enum TrainSummary {
             ("strategies", .array(strategies)),
             ("training_seconds", .number(result.trainingSeconds)),
         ])
+    }
+
+    /// The varied features of context `index` with four significant digits, such as
+    /// `length=0.4429`.
+    static func shortLabel(_ contextSet: ContextSet, _ index: Int) -> String {
+        let values = contextSet.variedValues(at: index)
+        if values.isEmpty { return "default" }
+        return values.keys.sorted().map { String(format: "%@=%.4g", $0, values[$0]!) }
+            .joined(separator: ",")
     }
 
     static func contextJSON(_ values: [String: Double]) -> JSONText {
