@@ -35,7 +35,7 @@ public enum AnimatedGIF {
     ///   - framesPerSecond: The playback rate; see `frameDelays(count:framesPerSecond:)`.
     ///   - loopCount: How often a viewer repeats the animation; 0 repeats it forever.
     ///   - path: The file to create or replace.
-    /// - Returns: Whether the palette holds every colour exactly, so the file decodes to the
+    /// - Returns: Whether the palette contains every colour exactly, so the file decodes to the
     ///   same frames.
     /// - Throws: `RenderingError.noFrames`, `RenderingError.frameSizeMismatch`, or
     ///   `RenderingError.gifWriteFailed` with giflib's message; a partly written file is
@@ -44,27 +44,21 @@ public enum AnimatedGIF {
     public static func write(
         _ frames: [Frame], framesPerSecond: Int, loopCount: Int = 0, to path: String
     ) throws -> Bool {
-        guard let first = frames.first else { throw RenderingError.noFrames }
-        for (index, frame) in frames.enumerated()
-        where frame.width != first.width || frame.height != first.height {
-            throw RenderingError.frameSizeMismatch(
-                index: index, width: frame.width, height: frame.height,
-                expectedWidth: first.width, expectedHeight: first.height)
-        }
+        let (width, height) = try commonSize(of: frames)
         precondition((0...65535).contains(loopCount), "loop count \(loopCount) is not 16-bit")
 
         let quantizer = ColorQuantizer(frames: frames)
         let delays = frameDelays(count: frames.count, framesPerSecond: framesPerSecond)
         do {
             let writer = try GIFFileWriter(path: path)
-            try writer.putScreen(width: first.width, height: first.height, palette: quantizer.palette)
+            try writer.putScreen(width: width, height: height, palette: quantizer.palette)
             try writer.putLoopExtension(loopCount: loopCount)
             for (frame, delay) in zip(frames, delays) {
                 try writer.putImage(
                     indices: quantizer.indices(of: frame), width: frame.width,
                     height: frame.height, delay: delay)
             }
-            try writer.close()
+            try writer.finish()
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error

@@ -1,7 +1,7 @@
 /// A palette of at most 256 colours for a whole animation, with the mapping of pixels to it.
 ///
 /// When all frames together use at most 256 distinct colours, as flat-coloured environment
-/// drawings do, the palette holds exactly those colours and the mapping is lossless.
+/// drawings do, the palette contains exactly those colours and the mapping is lossless.
 /// Otherwise the palette comes from median cut over a histogram of the colours reduced to 5
 /// bits per channel (Heckbert, "Color image quantization for frame buffer display", 1982).
 /// Each entry is the pixel-weighted mean of its box, and each pixel maps to the entry
@@ -121,7 +121,7 @@ private struct ColorHistogram {
         }
     }
 
-    /// The mean colour of the pixels in `cell`.
+    /// Returns the mean colour of the pixels in `cell`.
     func meanColor(of cell: Int) -> (red: Double, green: Double, blue: Double) {
         let count = Double(counts[cell])
         return (
@@ -207,7 +207,7 @@ private struct ColorHistogram {
         return result
     }
 
-    /// The 5-bit coordinate of `cell` on `channel` (0 red, 1 green, 2 blue).
+    /// Returns the 5-bit coordinate of `cell` on `channel` (0 red, 1 green, 2 blue).
     static func coordinate(_ cell: Int, _ channel: Int) -> Int {
         (cell >> (10 - 5 * channel)) & 31
     }

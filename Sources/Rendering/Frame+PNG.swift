@@ -90,7 +90,7 @@ extension Frame {
     }
 }
 
-/// The NUL-terminated message that libpng left in `image.message`.
+/// Returns the NUL-terminated message that libpng left in `image.message`.
 private func pngMessage(of image: inout png_image) -> String {
     withUnsafeBytes(of: &image.message) { bytes in
         let characters = bytes.prefix { $0 != 0 }

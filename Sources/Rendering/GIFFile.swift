@@ -1,15 +1,25 @@
 import CGIF
+import Foundation
 
-/// One giflib encoder handle, written in order: screen, loop extension, images, close.
+/// One giflib encoder handle, written in order: screen, loop extension, images, finish.
 ///
-/// `deinit` closes a handle that `close()` did not, so a failed write never leaks it.
+/// `deinit` closes a handle that `finish()` did not, so a failed write never leaks it.
 final class GIFFileWriter {
     private var handle: UnsafeMutablePointer<GifFileType>?
     private let path: String
 
     init(path: String) throws {
+        // EGifOpenFileName would create the file readable by its owner only (mode 0600), so
+        // the file is opened here with the usual 0666 less the process's umask.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        guard descriptor >= 0 else {
+            throw RenderingError.gifWriteFailed(
+                path: path, message: String(cString: strerror(errno)))
+        }
         var error: Int32 = 0
-        guard let handle = EGifOpenFileName(path, false, &error) else {
+        // From here on giflib owns the descriptor and EGifCloseFile closes it.
+        guard let handle = EGifOpenFileHandle(descriptor, &error) else {
+            close(descriptor)
             throw RenderingError.gifWriteFailed(path: path, message: gifErrorMessage(error))
         }
         // Graphics control and application extensions need GIF89a.
@@ -80,7 +90,7 @@ final class GIFFileWriter {
     }
 
     /// Writes the trailer and closes the file.
-    func close() throws {
+    func finish() throws {
         guard let handle else { return }
         self.handle = nil
         var error: Int32 = 0

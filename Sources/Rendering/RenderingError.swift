@@ -19,6 +19,8 @@ public enum RenderingError: Error, Equatable, CustomStringConvertible {
                            expectedHeight: Int)
     /// An animation was requested with no frames.
     case noFrames
+    /// A window was requested but neither `DISPLAY` nor `WAYLAND_DISPLAY` is set.
+    case noDisplay
     /// The state to draw has the wrong number of components or a value that is not finite.
     case invalidState(environment: String, values: [Double], expected: Int)
 
@@ -43,6 +45,9 @@ public enum RenderingError: Error, Equatable, CustomStringConvertible {
                 + "\(expectedWidth)x\(expectedHeight); give frames of one size"
         case .noFrames:
             return "an animation needs at least one frame"
+        case .noDisplay:
+            return "no display is available (DISPLAY and WAYLAND_DISPLAY are unset); "
+                + "write PNG or GIF files instead of opening a window"
         case .invalidState(let environment, let values, let expected):
             let listed = values.map { "\($0)" }.joined(separator: ", ")
             return "cannot draw \(environment) state [\(listed)]; give \(expected) finite numbers"

@@ -28,7 +28,7 @@ public struct Rollout: Sendable {
     }
 }
 
-/// What `runRollout` draws for each step.
+/// The choice of pictures that `runRollout` draws for each step.
 public enum RolloutFrames {
     /// No frames; the rollout only steps the environment.
     case none

@@ -66,7 +66,7 @@ enum SceneDrawing {
 
     // MARK: - MountainCar
 
-    /// The track height at position `x`, `0.45 sin(3x) + 0.55`, in the track's units.
+    /// Returns the track height at position `x`, `0.45 sin(3x) + 0.55`, in the track's units.
     static func mountainHeight(_ x: Double) -> Double {
         sin(3 * x) * 0.45 + 0.55
     }

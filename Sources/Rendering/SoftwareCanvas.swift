@@ -133,7 +133,7 @@ final class SoftwareCanvas {
     }
 }
 
-/// The calling thread's last SDL error message.
+/// Returns the calling thread's last SDL error message.
 func sdlErrorMessage() -> String {
     guard let message = SDL_GetError() else { return "unknown SDL error" }
     let text = String(cString: message)

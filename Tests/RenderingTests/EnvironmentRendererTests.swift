@@ -12,12 +12,12 @@ final class EnvironmentRendererTests: XCTestCase {
         return try EnvironmentRenderer(kind: .cartpole, context: context).render(state: state)
     }
 
-    /// The rows of `column` that have `color`, top to bottom.
+    /// Returns the rows of `column` that have `color`, top to bottom.
     private func rows(of color: RGBColor, in frame: Frame, column: Int) -> [Int] {
         (0..<frame.height).filter { frame[$0, column] == color }
     }
 
-    /// The columns of `row` that have `color`, left to right.
+    /// Returns the columns of `row` that have `color`, left to right.
     private func columns(of color: RGBColor, in frame: Frame, row: Int) -> [Int] {
         (0..<frame.width).filter { frame[row, $0] == color }
     }

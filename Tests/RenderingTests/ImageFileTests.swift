@@ -22,7 +22,7 @@ final class ImageFileTests: XCTestCase {
         folder.appendingPathComponent(name).path
     }
 
-    /// CartPole frames along a short swing, which use only four colours.
+    /// Returns CartPole frames along a short swing, which use only four colours.
     private func cartPoleFrames(count: Int) throws -> [Frame] {
         let renderer = try EnvironmentRenderer(
             kind: .cartpole, context: EnvironmentKind.cartpole.contextSpace.defaultContext)
@@ -31,7 +31,7 @@ final class ImageFileTests: XCTestCase {
         }
     }
 
-    /// A frame with smooth colour gradients, which uses far more than 256 colours.
+    /// Returns a frame with smooth colour gradients, which uses far more than 256 colours.
     private func gradientFrame(width: Int = 64, height: Int = 48) -> Frame {
         var frame = Frame(width: width, height: height, color: .black)
         for row in 0..<height {

@@ -114,3 +114,20 @@ final class RolloutTests: XCTestCase {
         XCTAssertEqual(formatNumber(-0.05), "-0.05")
     }
 }
+
+final class LiveWindowTests: XCTestCase {
+    func testWindowPlaysOnDummyDriver() throws {
+        let frames = [Frame(width: 40, height: 30, color: .white), Frame(width: 40, height: 30, color: .black)]
+        let start = Date()
+        try LiveWindow.play(frames, framesPerSecond: 20, title: "test", videoDriver: "dummy")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.09)
+    }
+
+    func testWindowRejectsNoFrames() {
+        XCTAssertThrowsError(
+            try LiveWindow.play([], framesPerSecond: 20, title: "test", videoDriver: "dummy")
+        ) { error in
+            XCTAssertEqual(error as? RenderingError, .noFrames)
+        }
+    }
+}

@@ -15,7 +15,8 @@ public struct HeatMap: Sendable {
     public var columnLabels: [String]
     /// `values[row][column]`; a non-finite value draws a grey cell.
     public var values: [[Double]]
-    /// What the colours measure, with the unit, such as `"normalised return"`.
+    /// The colour bar's title: the measured quantity and its unit, such as
+    /// `"normalised return"`.
     public var colorBarTitle: String
     /// The values mapped to the ends of the colour map, or nil for the data's range.
     public var valueRange: ClosedRange<Double>?
@@ -153,6 +154,7 @@ public struct HeatMap: Sendable {
         }
         builder.close("linearGradient")
         builder.close("defs")
+
         builder.open("g", ["class": "color-bar"])
         builder.element(
             "rect",
@@ -163,6 +165,7 @@ public struct HeatMap: Sendable {
         let mapping = AxisMapping(
             values: [lower, upper], start: area.top + barHeight, end: area.top, scale: .linear)
         let ticks = mapping.ticks(target: 5)
+
         for tick in ticks {
             let y = mapping.position(tick)
             builder.element(
@@ -182,7 +185,8 @@ public struct HeatMap: Sendable {
     }
 }
 
-/// The 32-bit FNV-1a hash of `text`'s UTF-8 bytes in hexadecimal, the same in every process.
+/// Returns the 32-bit FNV-1a hash of `text`'s UTF-8 bytes in hexadecimal, the same in every
+/// process.
 func stableHash(_ text: String) -> String {
     var hash: UInt32 = 2_166_136_261
     for byte in text.utf8 {

@@ -9,7 +9,7 @@ public enum Palette {
         "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#F0E442",
     ]
 
-    /// The colour of series `index`, cycling through `okabeIto`.
+    /// Returns the colour of series `index`, cycling through `okabeIto`.
     public static func seriesColor(_ index: Int) -> String {
         okabeIto[index % okabeIto.count]
     }
@@ -21,8 +21,8 @@ public enum Palette {
         (0x7A, 0xD1, 0x51), (0xBD, 0xDF, 0x26), (0xFD, 0xE7, 0x25),
     ]
 
-    /// The viridis colour at `fraction` in [0, 1] as `#RRGGBB`, interpolated linearly
-    /// between eleven samples; values outside [0, 1] are clamped.
+    /// Returns the viridis colour at `fraction` in [0, 1] as `#RRGGBB`, interpolated
+    /// linearly between eleven samples. Values outside [0, 1] are clamped.
     public static func viridis(_ fraction: Double) -> String {
         let clamped = fraction.isFinite ? min(max(fraction, 0), 1) : 0
         let position = clamped * Double(viridisStops.count - 1)
@@ -36,7 +36,7 @@ public enum Palette {
             mix(from.blue, to.blue))
     }
 
-    /// Whether black text reads better than white on viridis at `fraction`.
+    /// Returns whether black text reads better than white on viridis at `fraction`.
     static func prefersDarkText(onViridis fraction: Double) -> Bool {
         fraction > 0.55
     }

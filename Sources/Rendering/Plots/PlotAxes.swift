@@ -1,6 +1,6 @@
 import Foundation
 
-/// How values map to positions along an axis.
+/// The mapping of data values to positions along an axis.
 public enum AxisScale: Sendable, Equatable {
     case linear
     /// Base-10 logarithmic; every value on the axis must be positive.
@@ -9,7 +9,7 @@ public enum AxisScale: Sendable, Equatable {
 
 /// The title, unit and scale of one plot axis.
 public struct PlotAxis: Sendable, Equatable {
-    /// What the axis measures, such as `"pole half-length"`.
+    /// The measured quantity, such as `"pole half-length"`.
     public var title: String
     /// The unit, such as `"m"` or `"environment steps"`; nil for dimensionless values.
     public var unit: String?
@@ -79,7 +79,7 @@ struct AxisMapping {
         self.scale = scale
     }
 
-    /// The pixel position of `value`.
+    /// Returns the pixel position of `value`.
     func position(_ value: Double) -> Double {
         let fraction: Double
         switch scale {
@@ -91,29 +91,30 @@ struct AxisMapping {
         return start + (end - start) * fraction
     }
 
-    /// Tick values inside the interval: steps of 1, 2 or 5 times a power of ten giving
-    /// about `target` ticks on a linear axis, and powers of ten (with 2x and 5x when the
-    /// axis spans less than two decades) on a logarithmic one.
+    /// Returns the tick values inside the interval.
+    ///
+    /// A linear axis gets about `target` ticks at steps of 1, 2 or 5 times a power of ten.
+    /// A logarithmic axis gets the powers of ten, plus 2x and 5x when it spans less than two
+    /// decades.
     func ticks(target: Int = 6) -> [Double] {
         switch scale {
         case .linear:
             let step = AxisMapping.niceStep(range: upper - lower, target: target)
-            var tick = (lower / step).rounded(.up) * step
             var ticks: [Double] = []
-            while tick <= upper + step * 1e-9 {
-                // Snap values such as 0.30000000000000004 to the step's grid.
-                ticks.append((tick / step).rounded() * step)
-                tick += step
+            var count = (lower / step.value).rounded(.up)
+            while count * step.value <= upper + step.value * 1e-9 {
+                ticks.append(step.multiple(count))
+                count += 1
             }
             return ticks
         case .logarithmic:
             let firstDecade = Int(log10(lower).rounded(.down))
             let lastDecade = Int(log10(upper).rounded(.up))
-            let multipliers: [Double] = lastDecade - firstDecade < 2 ? [1, 2, 5] : [1]
+            let multipliers: [Double] = log10(upper / lower) < 2 ? [1, 2, 5] : [1]
             var ticks: [Double] = []
             for decade in firstDecade...lastDecade {
                 for multiplier in multipliers {
-                    let tick = multiplier * Foundation.pow(10, Double(decade))
+                    let tick = NiceStep(multiplier: multiplier, exponent: decade).value
                     if tick >= lower * (1 - 1e-9) && tick <= upper * (1 + 1e-9) {
                         ticks.append(tick)
                     }
@@ -123,10 +124,11 @@ struct AxisMapping {
         }
     }
 
-    /// The label of a tick: whole thousands and millions as `k` and `M`, otherwise as many
-    /// decimals as the tick step needs.
+    /// Returns the label of a tick: thousands and millions as `k` and `M` on large axes,
+    /// otherwise as many decimals as the tick step needs.
     func tickLabel(_ value: Double, ticks: [Double]) -> String {
         if scale == .logarithmic { return formatNumber(value) }
+        if value == 0 { return "0" }
         let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : 1
         let magnitude = max(abs(lower), abs(upper))
         if magnitude >= 10_000 && step >= 1000 {
@@ -135,18 +137,37 @@ struct AxisMapping {
             }
             return formatNumber(value / 1000) + "k"
         }
-        let decimals = max(0, -Int(log10(step).rounded(.down)))
+        let decimals = max(0, -Int((log10(step) + 1e-9).rounded(.down)))
         let text = String(format: "%.\(decimals)f", value)
         return text == "-0" ? "0" : text
     }
 
-    static func niceStep(range: Double, target: Int) -> Double {
+    static func niceStep(range: Double, target: Int) -> NiceStep {
         let rough = range / Double(max(target, 1))
-        let power = Foundation.pow(10, log10(rough).rounded(.down))
-        for multiplier in [1.0, 2, 5, 10] where multiplier * power >= rough {
-            return multiplier * power
+        let exponent = Int(log10(rough).rounded(.down))
+        for multiplier in [1.0, 2, 5] {
+            let step = NiceStep(multiplier: multiplier, exponent: exponent)
+            if step.value >= rough { return step }
         }
-        return 10 * power
+        return NiceStep(multiplier: 1, exponent: exponent + 1)
+    }
+}
+
+/// A tick step of `multiplier` times `10^exponent`.
+///
+/// Multiples are computed as `count * multiplier / 10^-exponent` for negative exponents, so
+/// that ticks such as 0.6 come out as the closest double instead of 0.6000000000000001.
+struct NiceStep {
+    let multiplier: Double
+    let exponent: Int
+
+    var value: Double { multiple(1) }
+
+    func multiple(_ count: Double) -> Double {
+        if exponent < 0 {
+            return count * multiplier / Foundation.pow(10, Double(-exponent))
+        }
+        return count * multiplier * Foundation.pow(10, Double(exponent))
     }
 }
 
@@ -243,7 +264,7 @@ extension SVGBuilder {
     }
 }
 
-/// An estimate of the width of `text` at `size` pixels in DejaVu Sans, for layout only.
+/// Estimates the width of `text` at `size` pixels in DejaVu Sans, for layout only.
 func estimatedTextWidth(_ text: String, size: Double) -> Double {
     Double(text.count) * size * 0.6
 }

@@ -75,8 +75,8 @@ struct SVGBuilder {
             ], text: content)
     }
 
-    /// The complete document with an XML declaration-free root element, ready to inline in
-    /// HTML or save as a `.svg` file.
+    /// Returns the complete document, without an XML declaration, ready to inline in HTML
+    /// or save as a `.svg` file.
     func document(title: String) -> String {
         var document =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
