@@ -21,8 +21,8 @@ public enum LiveWindow {
     /// frame has been shown for one frame interval.
     ///
     /// - Parameters:
-    ///   - videoDriver: An SDL video driver to use instead of SDL's choice, such as `"dummy"`
-    ///     (no visible window, for tests) or `"x11"`; nil requires a display.
+    ///   - videoDriver: An SDL video driver to use instead of SDL's choice, such as `"x11"`,
+    ///     or `"dummy"`, which shows nothing and serves tests. With nil a display is required.
     /// - Throws: `RenderingError.noFrames`, `.frameSizeMismatch`, `.noDisplay` when no display
     ///   is named and no driver is given, and `.sdlFailed` when SDL cannot open the window.
     public static func play(

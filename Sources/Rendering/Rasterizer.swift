@@ -6,8 +6,9 @@ typealias PixelSpan = (y: Int, x1: Int, x2: Int)
 /// Gymnasium's classic-control rendering) uses.
 ///
 /// Following the same rules makes the filled interior of every shape cover the same pixels as
-/// Gymnasium's. Gymnasium also draws an antialiased outline over each shape (`aapolygon`,
-/// `aacircle`); SDL2's renderer has no antialiasing, so that outline is not drawn.
+/// Gymnasium's, which a comparison with Gymnasium 1.4.0 and pygame 2.6.1 confirmed. Gymnasium
+/// also draws an antialiased outline over each shape (`aapolygon`, `aacircle`). SDL2's
+/// renderer has no antialiasing, so that outline is not drawn.
 enum Rasterizer {
     /// Returns the spans of a filled polygon.
     ///
