@@ -70,7 +70,8 @@ public struct Frame: Equatable, Sendable {
     ///
     /// - Precondition: both frames have the same width.
     public func stacked(above other: Frame) -> Frame {
-        precondition(width == other.width, "cannot stack frames of widths \(width) and \(other.width)")
+        precondition(
+            width == other.width, "cannot stack frames of widths \(width) and \(other.width)")
         return Frame(width: width, height: height + other.height, pixels: pixels + other.pixels)
     }
 

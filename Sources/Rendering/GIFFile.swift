@@ -41,7 +41,8 @@ final class GIFFileWriter {
         var size = 2
         while size < palette.count { size *= 2 }
         var colors = palette.map { GifColorType(Red: $0.red, Green: $0.green, Blue: $0.blue) }
-        colors += Array(repeating: GifColorType(Red: 0, Green: 0, Blue: 0), count: size - colors.count)
+        colors += Array(
+            repeating: GifColorType(Red: 0, Green: 0, Blue: 0), count: size - colors.count)
         guard let map = GifMakeMapObject(Int32(size), colors) else {
             throw RenderingError.gifWriteFailed(
                 path: path, message: "GifMakeMapObject rejected \(size) colours")

@@ -51,8 +51,10 @@ enum Rasterizer {
             var pair = 0
             while pair + 1 < crossings.count {
                 spans.append(
-                    (y: y, x1: roundFixedPoint(crossings[pair] + 1),
-                     x2: roundFixedPoint(crossings[pair + 1] - 1)))
+                    (
+                        y: y, x1: roundFixedPoint(crossings[pair] + 1),
+                        x2: roundFixedPoint(crossings[pair + 1] - 1)
+                    ))
                 pair += 2
             }
         }

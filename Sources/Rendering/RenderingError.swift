@@ -15,8 +15,9 @@ public enum RenderingError: Error, Equatable, CustomStringConvertible {
     /// giflib could not read `path`; `message` is `GifErrorString` of the error code.
     case gifReadFailed(path: String, message: String)
     /// The frames of one animation differ in size.
-    case frameSizeMismatch(index: Int, width: Int, height: Int, expectedWidth: Int,
-                           expectedHeight: Int)
+    case frameSizeMismatch(
+        index: Int, width: Int, height: Int, expectedWidth: Int,
+        expectedHeight: Int)
     /// An animation was requested with no frames.
     case noFrames
     /// A window was requested but neither `DISPLAY` nor `WAYLAND_DISPLAY` is set.
@@ -39,8 +40,9 @@ public enum RenderingError: Error, Equatable, CustomStringConvertible {
             return "writing GIF file \(path) failed: \(message)"
         case .gifReadFailed(let path, let message):
             return "reading GIF file \(path) failed: \(message)"
-        case .frameSizeMismatch(let index, let width, let height, let expectedWidth,
-                                let expectedHeight):
+        case .frameSizeMismatch(
+            let index, let width, let height, let expectedWidth,
+            let expectedHeight):
             return "frame \(index) is \(width)x\(height) but the animation is "
                 + "\(expectedWidth)x\(expectedHeight); give frames of one size"
         case .noFrames:

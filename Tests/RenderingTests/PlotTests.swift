@@ -123,7 +123,8 @@ final class PlotTests: XCTestCase {
 
     func testLinePlotHasTicks() throws {
         let document = try parse(selectionPlot().svg())
-        XCTAssertGreaterThanOrEqual(try elements(named: "text", in: document, className: "tick").count, 6)
+        XCTAssertGreaterThanOrEqual(
+            try elements(named: "text", in: document, className: "tick").count, 6)
     }
 
     func testNonFinitePointBreaksLine() throws {

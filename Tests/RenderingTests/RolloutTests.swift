@@ -117,7 +117,10 @@ final class RolloutTests: XCTestCase {
 
 final class LiveWindowTests: XCTestCase {
     func testWindowPlaysOnDummyDriver() throws {
-        let frames = [Frame(width: 40, height: 30, color: .white), Frame(width: 40, height: 30, color: .black)]
+        let frames = [
+            Frame(width: 40, height: 30, color: .white),
+            Frame(width: 40, height: 30, color: .black),
+        ]
         let start = Date()
         try LiveWindow.play(frames, framesPerSecond: 20, title: "test", videoDriver: "dummy")
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.09)

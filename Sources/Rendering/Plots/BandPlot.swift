@@ -93,7 +93,8 @@ public struct BandPlot: Sendable {
         let meanColor = Palette.seriesColor(0)
         let observationColor = Palette.seriesColor(1)
         let markColor = Palette.seriesColor(2)
-        let outline = zip(x, upperBand).map { point($0, $1) }
+        let outline =
+            zip(x, upperBand).map { point($0, $1) }
             + zip(x, lowerBand).reversed().map { point($0, $1) }
         if outline.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) && !outline.isEmpty {
             builder.element(
@@ -146,7 +147,9 @@ public struct BandPlot: Sendable {
         var entries: [(name: String, color: String, dashed: Bool, dot: Bool)] = [
             (meanName, meanColor, false, false), (bandName, meanColor + "55", false, false),
         ]
-        if !observationsX.isEmpty { entries.append((observationName, observationColor, false, true)) }
+        if !observationsX.isEmpty {
+            entries.append((observationName, observationColor, false, true))
+        }
         if let marked { entries.append((marked.label, markColor, true, false)) }
         builder.drawLegend(entries, left: area.right + 16, top: area.top + 8)
         return builder.document(title: title)

@@ -54,8 +54,6 @@ public struct HeatMap: Sendable {
         let columns = columnLabels.count
         let cell = min(max(min(520 / Double(max(columns, 1)), 440 / Double(max(rows, 1))), 4), 48)
         let rowLabelWidth = (rowLabels.map { estimatedTextWidth($0, size: 11) }.max() ?? 0) + 12
-        let columnLabelHeight = (columnLabels.map { estimatedTextWidth($0, size: 11) }.max() ?? 0)
-            * 0.75 + 16
         let area = PlotArea(
             left: 40 + rowLabelWidth, top: 40, width: cell * Double(columns),
             height: cell * Double(rows))
@@ -103,6 +101,12 @@ public struct HeatMap: Sendable {
         return builder.document(title: title)
     }
 
+    /// The height that the column labels, written at 45 degrees, take below the cells.
+    private var columnLabelHeight: Double {
+        let longest = columnLabels.map { estimatedTextWidth($0, size: 11) }.max() ?? 0
+        return longest * 0.75 + 16
+    }
+
     private func cellText(_ value: Double) -> String {
         value.isFinite ? String(format: "%.2f", value) : "missing"
     }
@@ -125,8 +129,6 @@ public struct HeatMap: Sendable {
                 className: "tick")
         }
         builder.close("g")
-        let columnLabelHeight = (columnLabels.map { estimatedTextWidth($0, size: 11) }.max() ?? 0)
-            * 0.75 + 16
         builder.text(
             columnTitle, x: area.left + area.width / 2, y: area.bottom + columnLabelHeight + 20,
             anchor: "middle", size: 13, className: "axis-title")

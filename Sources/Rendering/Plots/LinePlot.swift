@@ -74,8 +74,10 @@ public struct LinePlot: Sendable {
         builder.open("g", ["class": "series"])
         for (index, line) in series.enumerated() {
             let points = zip(line.x, line.y).map { x, y in
-                (x: usable(x, xAxis) ? xMapping.position(x) : .nan,
-                 y: usable(y, yAxis) ? yMapping.position(y) : .nan)
+                (
+                    x: usable(x, xAxis) ? xMapping.position(x) : .nan,
+                    y: usable(y, yAxis) ? yMapping.position(y) : .nan
+                )
             }
             let color = Palette.seriesColor(index)
             builder.element(

@@ -259,8 +259,9 @@ extension SVGBuilder {
 
     /// Draws the plot title centred at the top.
     mutating func drawTitle(_ title: String) {
-        text(title, x: Double(width) / 2, y: 22, anchor: "middle", size: 15, weight: "bold",
-             className: "plot-title")
+        text(
+            title, x: Double(width) / 2, y: 22, anchor: "middle", size: 15, weight: "bold",
+            className: "plot-title")
     }
 }
 

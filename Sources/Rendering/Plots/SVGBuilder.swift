@@ -83,7 +83,8 @@ struct SVGBuilder {
             + "viewBox=\"0 0 \(width) \(height)\" role=\"img\" "
             + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
         document += "<title>\(escapeXML(title))</title>\n"
-        document += "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
+        document +=
+            "<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
         document += body
         document += "</svg>\n"
         return document

@@ -105,7 +105,8 @@ public struct Report: Sendable, Equatable {
         if sections.count > 1 {
             page += "<nav>\n<ol>\n"
             for (index, section) in sections.enumerated() {
-                page += "<li><a href=\"#section-\(index + 1)\">\(escapeXML(section.title))</a></li>\n"
+                page +=
+                    "<li><a href=\"#section-\(index + 1)\">\(escapeXML(section.title))</a></li>\n"
             }
             page += "</ol>\n</nav>\n"
         }
