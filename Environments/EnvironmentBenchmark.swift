@@ -74,36 +74,12 @@ enum StepBenchmark<Environment: ContextualEnvironment> {
     ) -> Double {
         let actions = randomActions(count: 4096, stream: &actionStream)
             .map { Environment.action(from: $0)! }
-        let params = Environment.defaultParams
-        var stream = RandomStream(seed: seed)
-        var state = Environment.reset(params: params, rng: &stream)
-        var elapsed = 0
-        var rewardSum = 0.0
-        var observation = [Float](repeating: 0, count: Environment.observationSize)
-
-        func run(_ count: Int) {
-            for index in 0..<count {
-                let outcome = Environment.step(
-                    state: state, action: actions[index & 4095], params: params, rng: &stream)
-                observation.withUnsafeMutableBufferPointer {
-                    Environment.writeObservation(of: outcome.state, to: $0.baseAddress!)
-                }
-                rewardSum += outcome.reward + Double(observation[0])
-                elapsed += 1
-                if outcome.terminated || elapsed >= Environment.timeLimit {
-                    state = Environment.reset(params: params, rng: &stream)
-                    elapsed = 0
-                } else {
-                    state = outcome.state
-                }
-            }
-        }
-
-        run(min(steps, 100_000))
+        var loop = SingleCopyLoop<Environment>(seed: seed)
+        loop.run(min(steps, 100_000), actions: actions)
         let clock = ContinuousClock()
-        let duration = clock.measure { run(steps) }
-        // The sum keeps the optimizer from removing the loop.
-        precondition(!rewardSum.isNaN, "benchmark rewards became NaN")
+        let duration = clock.measure { loop.run(steps, actions: actions) }
+        // The checksum keeps the optimizer from removing the loop.
+        precondition(!loop.checksum.isNaN, "benchmark rewards became NaN")
         return Double(steps) / duration.seconds
     }
 
@@ -129,6 +105,42 @@ enum StepBenchmark<Environment: ContextualEnvironment> {
             }
         }
         return Double(batches * copies) / duration.seconds
+    }
+}
+
+/// One copy stepped in a plain loop, as an agent without vectorization would step it.
+struct SingleCopyLoop<Environment: ContextualEnvironment> {
+    let params = Environment.defaultParams
+    var stream: RandomStream
+    var state: Environment.State
+    var elapsed = 0
+    /// The sum of rewards and first observation components, read after timing.
+    var checksum = 0.0
+
+    init(seed: UInt64) {
+        stream = RandomStream(seed: seed)
+        state = Environment.reset(params: params, rng: &stream)
+    }
+
+    /// Takes `count` steps with `actions` in turn, resetting at episode ends.
+    mutating func run(_ count: Int, actions: [Environment.Action]) {
+        var observation = [Float](repeating: 0, count: Environment.observationSize)
+        observation.withUnsafeMutableBufferPointer { observation in
+            for index in 0..<count {
+                let outcome = Environment.step(
+                    state: state, action: actions[index % actions.count], params: params,
+                    rng: &stream)
+                Environment.writeObservation(of: outcome.state, to: observation.baseAddress!)
+                checksum += outcome.reward + Double(observation[0])
+                elapsed += 1
+                if outcome.terminated || elapsed >= Environment.timeLimit {
+                    state = Environment.reset(params: params, rng: &stream)
+                    elapsed = 0
+                } else {
+                    state = outcome.state
+                }
+            }
+        }
     }
 }
 

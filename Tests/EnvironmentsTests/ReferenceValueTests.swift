@@ -1,4 +1,5 @@
 import Environments
+import Foundation
 import Numerics
 import XCTest
 
@@ -196,6 +197,29 @@ final class ReferenceValueTests: XCTestCase {
             state: state, action: 1, params: Acrobot.defaultParams, rng: &rng)
         XCTAssertTrue(outcome.terminated)
         XCTAssertEqual(outcome.reward, 0)
+    }
+
+    // MARK: - Python arithmetic
+
+    func testPythonSquareMatchesPow() {
+        var stream = RandomStream(seed: 12)
+        var plainProductDiffers = 0
+        for index in 0..<1_000_000 {
+            let magnitude = [1e-3, 1, 10, 1e6][index % 4]
+            let x = stream.uniform(-magnitude, magnitude)
+            // Tests build without optimization, so this stays a call to the C library.
+            let expected = Foundation.pow(x, 2)
+            if pythonSquare(x) != expected {
+                XCTFail("pythonSquare(\(x)) = \(pythonSquare(x)), pow gives \(expected)")
+                return
+            }
+            if x * x != expected { plainProductDiffers += 1 }
+        }
+        XCTAssertGreaterThan(plainProductDiffers, 0, "x * x should differ from pow sometimes")
+        XCTAssertEqual(pythonSquare(0), 0)
+        XCTAssertEqual(pythonSquare(1e-200), Foundation.pow(1e-200, 2))
+        XCTAssertEqual(pythonSquare(1e200), .infinity)
+        XCTAssertTrue(pythonSquare(.nan).isNaN)
     }
 
     // MARK: - Helpers
