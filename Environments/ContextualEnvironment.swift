@@ -147,9 +147,9 @@ extension ContextualEnvironment {
 /// `np.square`, so these environments call this function where Gymnasium writes `**`.
 ///
 /// `pow` can only round differently when the exact square lies near the midpoint between two
-/// doubles, so the function returns `x * x` when Dekker's exact product error shows the square
-/// is farther than 0.45 ULP from the nearest double, and calls `pow` otherwise (about one
-/// argument in ten). The tests check the result against `pow` over 10^6 arguments.
+/// doubles. The function therefore returns `x * x` when Dekker's exact product error puts the
+/// square within 0.45 ULP of that double, and calls `pow` otherwise (about one argument in
+/// ten). The tests check the result against `pow` over 10^6 arguments.
 @inlinable
 public func pythonSquare(_ x: Double) -> Double {
     let product = x * x
