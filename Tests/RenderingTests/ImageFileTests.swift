@@ -165,6 +165,34 @@ final class ImageFileTests: XCTestCase {
         XCTAssertThrowsError(try AnimatedGIF.write([], framesPerSecond: 30, to: path("x.gif")))
     }
 
+    // MARK: - Rollout files
+
+    private func shortRollout(frames: RolloutFrames) throws -> Rollout {
+        let environment = try EnvironmentKind.cartpole.makeSingleEnvironment(
+            context: EnvironmentKind.cartpole.contextSpace.defaultContext, seed: 5)
+        return try runRollout(
+            environment: environment, maximumSteps: 3, frames: frames, action: { _ in 1 })
+    }
+
+    func testRolloutGIFIsNamedAfterRollout() throws {
+        let path = try shortRollout(frames: .plain).writeGIF(inFolder: folder.path)
+        XCTAssertEqual(path, self.path("cartpole_length-0.5_ep0.gif"))
+        XCTAssertEqual(try AnimatedGIF.read(from: path).frames.count, 4)
+    }
+
+    func testRolloutPNGFramesSortByStep() throws {
+        let paths = try shortRollout(frames: .plain).writePNGFrames(inFolder: folder.path)
+        XCTAssertEqual(paths.count, 4)
+        XCTAssertEqual(paths.first, path("cartpole_length-0.5_ep0_t0000.png"))
+        XCTAssertEqual(paths, paths.sorted())
+    }
+
+    func testRolloutWithoutFramesWritesNoFiles() throws {
+        let rollout = try shortRollout(frames: .none)
+        XCTAssertThrowsError(try rollout.writePNGFrames(inFolder: folder.path))
+        XCTAssertThrowsError(try rollout.writeGIF(inFolder: folder.path))
+    }
+
     func testGIFReadOfMissingFileThrows() {
         XCTAssertThrowsError(try AnimatedGIF.read(from: path("missing.gif"))) { error in
             guard case .gifReadFailed? = error as? RenderingError
