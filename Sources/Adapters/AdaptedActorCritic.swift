@@ -139,7 +139,7 @@ public final class AdaptedActorCritic: ParameterOwner {
         actor.parameters + critic.parameters + (logStd.map { [$0] } ?? []) + router.parameters
     }
 
-    /// The parameters of one group.
+    /// Returns the parameters of one group.
     public func parameters(in group: ParameterGroup) -> [Parameter] {
         let networks = [actor, critic]
         switch group {
@@ -172,7 +172,7 @@ public final class AdaptedActorCritic: ParameterOwner {
 
     // MARK: - Routing
 
-    /// The mixtures of every adapted layer for `request`.
+    /// Computes the mixtures of every adapted layer for `request`.
     public func resolve(_ request: MixtureRequest) -> ResolvedMixture {
         router.resolve(request)
     }
@@ -199,7 +199,7 @@ public final class AdaptedActorCritic: ParameterOwner {
 
     // MARK: - Acting
 
-    /// The state values of a batch, one per row.
+    /// Returns the state values of a batch, one per row.
     public func values(_ inputs: Matrix<Float>, groups: [RoutedRows]) -> [Double] {
         critic.forward(inputs, groups: groups).storage.map(Double.init)
     }
@@ -226,9 +226,9 @@ public final class AdaptedActorCritic: ParameterOwner {
         }
     }
 
-    /// The log-probabilities and entropies of `actions`, with a closure that back-propagates
-    /// loss weights (`dLoss/dlogp_i`, `dLoss/dH_i`) through the actor and returns, per group,
-    /// the gradient with respect to the actor's mixtures.
+    /// Computes the log-probabilities and entropies of `actions`, with a closure that
+    /// back-propagates loss weights (`dLoss/dlogp_i`, `dLoss/dH_i`) through the actor. The
+    /// closure returns, per group, the gradient with respect to the actor's mixtures.
     func evaluateActions(_ inputs: Matrix<Float>, actions: Matrix<Double>, groups: [RoutedRows])
         -> (
             logProbabilities: [Double], entropies: [Double],
@@ -268,7 +268,7 @@ public final class AdaptedActorCritic: ParameterOwner {
     }
 
     /// Back-propagates the mixture gradients of the actor and the critic, per group, into the
-    /// routing and the book; `resolved[g]` is the mixture group g used.
+    /// routing and the book. `resolved[g]` is the mixture that group g used.
     func backwardRouting(
         resolved: [ResolvedMixture], actorGradients: [[Matrix<Float>]],
         criticGradients: [[Matrix<Float>]]
@@ -281,9 +281,9 @@ public final class AdaptedActorCritic: ParameterOwner {
 
     // MARK: - Merging
 
-    /// A plain `ActorCritic` whose weights are this model's base with `resolved`'s mixed
-    /// adapters folded in (`W + s B_mix A_mix` in every layer), for inference at the cost of
-    /// the base network alone.
+    /// Builds a plain `ActorCritic` whose weights are this model's base with `resolved`'s
+    /// mixed adapters folded in (`W + s B_mix A_mix` in every layer), for inference at the
+    /// cost of the base network alone.
     ///
     /// Its outputs equal this model's for the same mixture up to Float32 rounding, because the
     /// merged product sums in another order.

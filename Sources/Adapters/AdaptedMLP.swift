@@ -63,8 +63,8 @@ public final class AdaptedMLP: ParameterOwner {
         return (gradient, mixtures)
     }
 
-    /// The weights of `base` with each layer's mixed adapter folded in, as plain linear
-    /// layers, for `mixtures` indexed like `RoutedRows.mixtures`.
+    /// Returns the weights of `base` with each layer's mixed adapter folded in, for
+    /// `mixtures` indexed like `RoutedRows.mixtures`.
     func mergedWeights(_ mixtures: [Matrix<Float>]) -> [Matrix<Float>] {
         layers.enumerated().map { index, layer in layer.mergedWeight(mixtures[firstLayer + index]) }
     }

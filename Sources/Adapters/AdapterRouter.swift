@@ -2,7 +2,7 @@ import Foundation
 import Neural
 import Numerics
 
-/// What each adapted layer's adapters are.
+/// The set of adapters that each adapted layer mixes.
 public enum AdapterInventory: Codable, Equatable, Sendable {
     /// One adapter per source, chosen one-hot: per-task LoRA. There are no routing
     /// parameters, and a mixture of adapters is a mixture over sources.
@@ -12,7 +12,7 @@ public enum AdapterInventory: Codable, Equatable, Sendable {
     case skills(count: Int, heads: Int)
 }
 
-/// Where the mixture weights of a batch group come from.
+/// The source of a batch group's mixture weights.
 public enum MixtureRequest: Hashable, Sendable {
     /// Training source `index`: its own routing row, fused with the book's attention
     /// through the gates when the model has a book.
@@ -27,7 +27,7 @@ public enum MixtureRequest: Hashable, Sendable {
 /// The mixture weights of every adapted layer for one request, with what the backward pass
 /// through the router needs.
 public struct ResolvedMixture {
-    /// The request these weights answer.
+    /// The request that produced these weights.
     public let request: MixtureRequest
     /// One `heads x skills` matrix per adapted layer, each row summing to 1.
     public let layers: [Matrix<Float>]
@@ -59,7 +59,7 @@ public struct ResolvedMixture {
 ///
 /// and a context never trained on uses the attention term alone.
 public final class AdapterRouter: ParameterOwner {
-    /// What the mixtures choose among.
+    /// The adapters that the mixtures weight.
     public let inventory: AdapterInventory
     /// The number of training sources `K`.
     public let sourceCount: Int
@@ -117,7 +117,7 @@ public final class AdapterRouter: ParameterOwner {
 
     // MARK: - Forward
 
-    /// The routing weights of source `source` in layer `layer`, `heads x skills`.
+    /// Returns the routing weights of source `source` in layer `layer`, `heads x skills`.
     public func sourceMixture(_ source: Int, layer: Int) -> Matrix<Float> {
         precondition(source >= 0 && source < sourceCount, "source \(source) outside 0..<\(sourceCount)")
         switch inventory {
@@ -137,7 +137,7 @@ public final class AdapterRouter: ParameterOwner {
         }
     }
 
-    /// The mixture weights of every layer for `request`.
+    /// Computes the mixture weights of every layer for `request`.
     ///
     /// - Precondition: attention requests need a book.
     public func resolve(_ request: MixtureRequest) -> ResolvedMixture {
@@ -286,12 +286,13 @@ public final class AdapterRouter: ParameterOwner {
     }
 }
 
-/// The logistic function `1 / (1 + exp(-x))`.
+/// Returns the logistic function `1 / (1 + exp(-x))`.
 func sigmoid(_ x: Double) -> Double {
     1 / (1 + exp(-x))
 }
 
-/// The sum of the element-wise products of two matrices of one shape, in double precision.
+/// Returns the sum of the element-wise products of two matrices of one shape, in double
+/// precision.
 func innerProduct(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Double {
     precondition(a.rows == b.rows && a.columns == b.columns, "inner product of different shapes")
     return zip(a.storage, b.storage).reduce(0) { $0 + Double($1.0) * Double($1.1) }

@@ -17,7 +17,7 @@ public enum MultiTaskPolicyKind: String, Codable, CaseIterable, Sendable {
     public var hasAdapters: Bool { self == .lora || self == .mhr || self == .openbook }
 }
 
-/// How a model with adapters chooses the mixture for a context it has no routing row for.
+/// The rule that picks an adapter model's mixture for a context without a routing row.
 public enum ZeroShotMode: String, Codable, CaseIterable, Sendable {
     /// The routing (or adapter) of the nearest source, by L1 distance between contexts
     /// scaled to [0, 1] by their declared bounds. A source context gets its own routing.
@@ -50,7 +50,7 @@ public struct AdapterSettings: Codable, Equatable, Sendable {
     public var rank: Int = 4
     /// LoRA alpha: adapters are scaled by alpha / r, or alpha / sqrt(r) when rank-stabilized.
     public var alpha: Double = 8
-    /// How alpha and the rank give the adapter scale.
+    /// The rule that turns alpha and the rank into the adapter scale.
     public var scaling: LoRAScaling = .standard
     /// Skills in each layer's inventory (mhr and openbook).
     public var skills: Int = 4
@@ -67,20 +67,14 @@ public struct AdapterSettings: Codable, Equatable, Sendable {
     /// The adapter model whose parameter count the shared MLP matches.
     public var sharedMatches: MultiTaskPolicyKind = .openbook
     /// Parameter groups that training updates.
-    public var trainableGroups: Set<ParameterGroup> {
-        get { Set(orderedTrainableGroups) }
-        set { orderedTrainableGroups = ParameterGroup.allCases.filter(newValue.contains) }
-    }
-    /// `trainableGroups` in declaration order, so that the JSON encoding is the same in every
-    /// process (a `Set` encodes in its hash order, which Swift seeds per process).
-    private var orderedTrainableGroups: [ParameterGroup] = ParameterGroup.allCases
+    public var trainableGroups: Set<ParameterGroup> = Set(ParameterGroup.allCases)
 
     public init() {}
 
     /// The scale applied to every adapter's `B A`.
     public var scale: Double { scaling.scale(alpha: alpha, rank: rank) }
 
-    /// The adapter inventory of a model kind; nil for kinds without adapters.
+    /// Returns the adapter inventory of a model kind, or nil for kinds without adapters.
     public func inventory(for kind: MultiTaskPolicyKind) -> AdapterInventory? {
         switch kind {
         case .mlp, .shared: return nil
@@ -110,5 +104,57 @@ public struct AdapterSettings: Codable, Equatable, Sendable {
                     "bookLearningRateScale", "must be positive, got \(bookLearningRateScale)")
         try require(sharedMatches.hasAdapters, "sharedMatches",
                     "must be lora, mhr or openbook, got \(sharedMatches.rawValue)")
+    }
+}
+
+// MARK: - Coding
+
+extension AdapterSettings {
+    private enum CodingKeys: String, CodingKey {
+        case rank, alpha, scaling, skills, heads, embeddingDimension, gateBias
+        case routingLearningRateScale, bookLearningRateScale, sharedMatches, trainableGroups
+    }
+
+    /// Decodes settings in which every key is optional: a missing key keeps its default, so
+    /// that scenario files list only what they change.
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        rank = try container.decodeIfPresent(Int.self, forKey: .rank) ?? rank
+        alpha = try container.decodeIfPresent(Double.self, forKey: .alpha) ?? alpha
+        scaling = try container.decodeIfPresent(LoRAScaling.self, forKey: .scaling) ?? scaling
+        skills = try container.decodeIfPresent(Int.self, forKey: .skills) ?? skills
+        heads = try container.decodeIfPresent(Int.self, forKey: .heads) ?? heads
+        embeddingDimension = try container.decodeIfPresent(
+            Int.self, forKey: .embeddingDimension) ?? embeddingDimension
+        gateBias = try container.decodeIfPresent(Double.self, forKey: .gateBias) ?? gateBias
+        routingLearningRateScale = try container.decodeIfPresent(
+            Double.self, forKey: .routingLearningRateScale) ?? routingLearningRateScale
+        bookLearningRateScale = try container.decodeIfPresent(
+            Double.self, forKey: .bookLearningRateScale) ?? bookLearningRateScale
+        sharedMatches = try container.decodeIfPresent(
+            MultiTaskPolicyKind.self, forKey: .sharedMatches) ?? sharedMatches
+        if let groups = try container.decodeIfPresent([ParameterGroup].self, forKey: .trainableGroups) {
+            trainableGroups = Set(groups)
+        }
+    }
+
+    /// Encodes every setting, with `trainableGroups` in declaration order so that equal
+    /// settings give equal JSON in every process. A `Set` would encode in its hash order,
+    /// which Swift seeds per process.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rank, forKey: .rank)
+        try container.encode(alpha, forKey: .alpha)
+        try container.encode(scaling, forKey: .scaling)
+        try container.encode(skills, forKey: .skills)
+        try container.encode(heads, forKey: .heads)
+        try container.encode(embeddingDimension, forKey: .embeddingDimension)
+        try container.encode(gateBias, forKey: .gateBias)
+        try container.encode(routingLearningRateScale, forKey: .routingLearningRateScale)
+        try container.encode(bookLearningRateScale, forKey: .bookLearningRateScale)
+        try container.encode(sharedMatches, forKey: .sharedMatches)
+        try container.encode(
+            ParameterGroup.allCases.filter(trainableGroups.contains), forKey: .trainableGroups)
     }
 }

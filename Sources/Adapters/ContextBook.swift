@@ -75,8 +75,8 @@ public final class ContextBook: ParameterOwner {
 
     // MARK: - Attention
 
-    /// The attention weights over the sources for a context with standardised features
-    /// `features`, and the query that produced them.
+    /// Returns the attention weights over the sources for a context with standardised
+    /// features `features`, and the query that produced them.
     ///
     /// - Complexity: O(e x (features + sources)).
     public func attend(_ features: [Float]) -> (weights: [Double], query: [Double]) {
@@ -127,8 +127,8 @@ public final class ContextBook: ParameterOwner {
 
     // MARK: - Gates
 
-    /// The gate values `g_n = sigmoid(u_n . z + beta_n)` for a context with standardised
-    /// features `features`.
+    /// Returns the gate values `g_n = sigmoid(u_n . z + beta_n)` for a context with
+    /// standardised features `features`.
     public func gates(_ features: [Float]) -> [Double] {
         precondition(features.count == featureCount, "\(features.count) features for \(featureCount)")
         return (0..<gateWeight.value.rows).map { n in
@@ -152,7 +152,7 @@ public final class ContextBook: ParameterOwner {
     }
 }
 
-/// The max-shifted softmax `exp(x_k - max x) / sum_j exp(x_j - max x)`.
+/// Returns the max-shifted softmax `exp(x_k - max x) / sum_j exp(x_j - max x)`.
 func softmax(_ values: [Double]) -> [Double] {
     let shift = values.max() ?? 0
     let exponentials = values.map { exp($0 - shift) }

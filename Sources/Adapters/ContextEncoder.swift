@@ -40,7 +40,7 @@ public struct ContextEncoder: Codable, Equatable, Sendable {
         self.standardDeviation = standardDeviation
     }
 
-    /// The standardised features of a context already scaled to [0, 1].
+    /// Returns the standardised features of a context already scaled to [0, 1].
     public func features(scaled: [Double]) -> [Float] {
         precondition(scaled.count == mean.count, "\(scaled.count) features for \(mean.count)")
         return scaled.indices.map { f in
@@ -49,13 +49,13 @@ public struct ContextEncoder: Codable, Equatable, Sendable {
         }
     }
 
-    /// The L1 distance between two contexts scaled to [0, 1] by their declared bounds.
+    /// Returns the L1 distance between two contexts scaled to [0, 1] by their declared bounds.
     public static func distance(_ a: [Double], _ b: [Double]) -> Double {
         precondition(a.count == b.count, "contexts of \(a.count) and \(b.count) features")
         return zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) }
     }
 
-    /// The index of the source nearest to `target` by `distance`; the first on ties.
+    /// Returns the index of the source nearest to `target` by `distance`, the first on ties.
     public static func nearest(to target: [Double], among sources: [[Double]]) -> Int {
         precondition(!sources.isEmpty, "no sources to choose from")
         var best = 0

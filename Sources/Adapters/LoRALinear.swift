@@ -10,7 +10,7 @@ public enum LoRAScaling: String, Codable, Sendable, CaseIterable {
     /// the update from shrinking as the rank grows.
     case rankStabilized
 
-    /// The scale for rank `rank` and numerator `alpha`.
+    /// Returns the scale for rank `rank` and numerator `alpha`.
     public func scale(alpha: Double, rank: Int) -> Double {
         switch self {
         case .standard: return alpha / Double(rank)
@@ -25,7 +25,7 @@ public enum LoRAScaling: String, Codable, Sendable, CaseIterable {
 /// y = W x + b + s B (A x),   s = alpha / r  (or alpha / sqrt(r))
 /// ```
 ///
-/// `A` is `r x inputs`, drawn from U(-1/sqrt(inputs), 1/sqrt(inputs)); `B` is `outputs x r`
+/// `A` is `r x inputs`, drawn from U(-1/sqrt(inputs), 1/sqrt(inputs)). `B` is `outputs x r`
 /// and starts at zero, so a new adapter adds exactly 0 and the outputs equal the base layer's
 /// bit for bit. The base `Linear` is wrapped, not copied: its `weight` and `bias` parameters
 /// are shared with whatever network owns it.
@@ -48,7 +48,7 @@ public final class LoRALinear: Layer {
     public let loraB: Parameter
     /// The numerator of the scale.
     public let alpha: Double
-    /// How `alpha` and the rank give the scale.
+    /// The rule that turns `alpha` and the rank into the scale.
     public let scaling: LoRAScaling
     /// The scale `s` applied to `B A`.
     public let scale: Float

@@ -20,7 +20,7 @@ public struct MultiTaskMetric: Equatable, Sendable {
     }
 }
 
-/// Where a multi-task training stands, reported after every update.
+/// The progress of a multi-task training, reported after every update.
 public struct MultiTaskProgress: Equatable, Sendable {
     /// The index of the running training: the source index for `mlp` models, which train one
     /// policy per source, and 0 otherwise.

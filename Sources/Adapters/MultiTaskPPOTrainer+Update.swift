@@ -59,7 +59,7 @@ extension MultiTaskPPOTrainer {
         return statistics
     }
 
-    /// One gradient step on the samples at `indices`, each routed through its source's
+    /// Takes one gradient step on the samples at `indices`, each routed through its source's
     /// current mixture.
     ///
     /// ```

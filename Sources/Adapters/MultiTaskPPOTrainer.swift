@@ -153,7 +153,7 @@ public final class MultiTaskPPOTrainer {
         }
     }
 
-    /// The current mixtures of every source, indexed by source.
+    /// Resolves the current mixture of every source, indexed by source.
     func sourceMixtures() -> [ResolvedMixture] {
         (0..<policy.sourceCount).map { policy.resolve(.source($0)) }
     }
@@ -226,8 +226,8 @@ extension MultiTaskPPOTrainer {
         return finishedReturns
     }
 
-    /// The actions sent to the environment: discrete actions as they are, Gaussian actions
-    /// clipped to each copy's bounds. The rollout keeps the unclipped actions.
+    /// Returns the actions to send to the environment: discrete actions as they are, and
+    /// Gaussian actions clipped to each copy's bounds. The rollout keeps the unclipped actions.
     func environmentActions(_ actions: Matrix<Double>) -> [Double] {
         guard case .box(let dimension) = environment.actionSpace else { return actions.storage }
         var clipped = actions.storage

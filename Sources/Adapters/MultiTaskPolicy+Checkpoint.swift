@@ -40,9 +40,9 @@ extension AdaptedActorCritic {
     /// with the right shape.
     ///
     /// - Throws: `AdapterError.checkpointMismatch` naming the first setting (in key order)
-    ///   that differs, such as the rank or alpha; `CheckpointError.malformed` when the
-    ///   metadata is missing; `CheckpointError.missingTensor` or `.shapeMismatch` from the
-    ///   tensors.
+    ///   that differs, such as the rank or alpha. `CheckpointError.malformed` when the
+    ///   metadata is missing, and `CheckpointError.missingTensor` or `.shapeMismatch` from
+    ///   the tensors.
     public func load(from checkpoint: Checkpoint) throws {
         for (key, expected) in architectureMetadata.sorted(by: { $0.key < $1.key }) {
             guard let found = checkpoint.metadata[key] else {
@@ -64,7 +64,7 @@ extension MultiTaskPolicy {
     /// The checkpoint format name, stored under `format`.
     public static let checkpointFormat = "ctxrl-multitask-1"
 
-    /// The trained model as a checkpoint: every network's parameters, the normaliser
+    /// Returns the trained model as a checkpoint: every network's parameters, the normaliser
     /// statistics, the sources and encoder statistics, and in the metadata the kind, the
     /// environment and both settings as JSON.
     ///
@@ -77,6 +77,7 @@ extension MultiTaskPolicy {
         checkpoint.metadata["environment"] = environment.rawValue
         checkpoint.metadata["ppo_configuration"] = jsonString(configuration)
         checkpoint.metadata["adapter_settings"] = jsonString(settings)
+
         let featureCount = environment.contextSpace.features.count
         checkpoint.doubleTensors["sources.contexts"] = Matrix(
             rows: sources.count, columns: featureCount, storage: sources.flatMap(\.values))
@@ -84,6 +85,7 @@ extension MultiTaskPolicy {
             rows: 1, columns: featureCount, storage: encoder.mean)
         checkpoint.doubleTensors["encoder.standard_deviation"] = Matrix(
             rows: 1, columns: featureCount, storage: encoder.standardDeviation)
+
         switch model {
         case .independent(let policies):
             for (index, policy) in policies.enumerated() {
@@ -108,9 +110,9 @@ extension MultiTaskPolicy {
 
     /// Rebuilds a model saved by `checkpoint()`.
     ///
-    /// - Throws: `CheckpointError` when the checkpoint is not a multi-task policy or a tensor
-    ///   is missing or has another shape; `AdapterError.checkpointMismatch` when the stored
-    ///   architecture disagrees with the stored settings.
+    /// - Throws: `CheckpointError` when the checkpoint is not a multi-task policy, or when a
+    ///   tensor is missing or has another shape. `AdapterError.checkpointMismatch` when the
+    ///   stored architecture disagrees with the stored settings.
     public static func load(from checkpoint: Checkpoint) throws -> MultiTaskPolicy {
         guard checkpoint.metadata["format"] == checkpointFormat else {
             throw CheckpointError.malformed("format is not \(checkpointFormat)")
@@ -185,7 +187,7 @@ extension Checkpoint {
         for (key, value) in other.metadata { metadata[prefix + key] = value }
     }
 
-    /// The tensors and metadata whose names start with `prefix`, with the prefix removed.
+    /// Returns the tensors and metadata whose names start with `prefix`, without the prefix.
     func extracting(prefix: String) -> Checkpoint {
         var result = Checkpoint()
         for (name, tensor) in floatTensors where name.hasPrefix(prefix) {
@@ -201,8 +203,10 @@ extension Checkpoint {
     }
 }
 
-/// `value` as JSON with sorted keys, so that equal values give equal strings; `{}` when a
-/// number is not finite, which JSON cannot hold (loading then reports the settings missing).
+/// Encodes `value` as JSON with sorted keys, so that equal values give equal strings.
+///
+/// Returns `{}` when a number is not finite, because JSON cannot store it. Loading then
+/// reports the settings as missing.
 func jsonString<Value: Encodable>(_ value: Value) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

@@ -26,7 +26,7 @@ extension MultiTaskPolicy {
         }
     }
 
-    /// The counts of an adapter model, by `ParameterGroup`.
+    /// Counts the parameters of an adapter model, by `ParameterGroup`.
     public static func counts(of network: AdaptedActorCritic) -> ParameterCounts {
         var byGroup: [ParameterGroup: Int] = [:]
         for group in ParameterGroup.allCases {
@@ -37,8 +37,8 @@ extension MultiTaskPolicy {
             total: network.parameterCount, trainable: trainable, byGroup: byGroup)
     }
 
-    /// The counts of plain actor-critics: the output layers and the log standard deviation
-    /// are `heads`, the other layers `base`, and everything is trainable.
+    /// Counts the parameters of plain actor-critics. The output layers and the log standard
+    /// deviation are `heads`, the other layers `base`, and everything is trainable.
     static func counts(of networks: [ActorCritic]) -> ParameterCounts {
         var heads = 0
         var total = 0
@@ -55,7 +55,7 @@ extension MultiTaskPolicy {
 
     // MARK: - Matching the shared MLP
 
-    /// The total parameter count of an adapter model of `kind` for these settings.
+    /// Returns the total parameter count of an adapter model of `kind` for these settings.
     public static func adapterParameterCount(
         kind: MultiTaskPolicyKind, environment: EnvironmentKind,
         configuration: PPOConfiguration, settings: AdapterSettings, sourceCount: Int
@@ -73,8 +73,8 @@ extension MultiTaskPolicy {
         return network.parameterCount
     }
 
-    /// The parameter count of an `ActorCritic` with `layers` hidden layers of width `width`:
-    /// an actor and a critic MLP plus the Gaussian log standard deviation.
+    /// Returns the parameter count of an `ActorCritic` with `layers` hidden layers of width
+    /// `width`: an actor and a critic MLP plus the Gaussian log standard deviation.
     public static func actorCriticParameterCount(
         inputSize: Int, actionSpace: ActionSpace, width: Int, layers: Int
     ) -> Int {
@@ -90,8 +90,8 @@ extension MultiTaskPolicy {
         }
     }
 
-    /// The hidden width whose `ActorCritic` parameter count is nearest to `target`; the
-    /// smaller width on ties.
+    /// Returns the hidden width whose `ActorCritic` parameter count is nearest to `target`,
+    /// the smaller width on ties.
     ///
     /// - Complexity: O(log target) evaluations of the count, which grows with the width.
     public static func sharedHiddenWidth(

@@ -14,7 +14,7 @@ public final class MultiTaskPolicy {
     public enum Model {
         /// One policy per source, in source order (`mlp`).
         case independent([TrainedPolicy])
-        /// One MLP that sees the scaled context (`shared`).
+        /// One MLP whose input includes the scaled context (`shared`).
         case shared(TrainedPolicy)
         /// A shared base with adapters, and the observation pipeline it was trained with
         /// (`lora`, `mhr`, `openbook`).
@@ -27,7 +27,8 @@ public final class MultiTaskPolicy {
     public let environment: EnvironmentKind
     /// The validated source contexts, in training order.
     public let sources: [Context]
-    /// The PPO settings of the training.
+    /// The PPO settings as trained: `appendContext` set by the kind, each source's share of
+    /// `totalSteps` for `mlp`, and the matched hidden widths for `shared`.
     public let configuration: PPOConfiguration
     /// The adapter settings of the training.
     public let settings: AdapterSettings
@@ -156,8 +157,8 @@ public final class MultiTaskPolicy {
     /// `shared` models see the target's context, so `mode` does not change them.
     ///
     /// - Returns: one result per target, in order.
-    /// - Throws: `ContextError` for an invalid target; `AdapterError.unsupportedZeroShotMode`
-    ///   for `openBook` on a model without a book, or a mode other than `nearestSource` on an
+    /// - Throws: `ContextError` for an invalid target. `AdapterError.unsupportedZeroShotMode`
+    ///   for `openBook` on a model without a book, and for any mode but `nearestSource` on an
     ///   `mlp` model.
     public func evaluate(
         on targets: [Context], mode: ZeroShotMode = .nearestSource, episodes: Int,
@@ -214,7 +215,7 @@ public final class MultiTaskPolicy {
         return results.map { $0! }
     }
 
-    /// The mixture an adapter model uses for `context` under `mode`.
+    /// Returns the mixture request an adapter model uses for `context` under `mode`.
     ///
     /// - Throws: `AdapterError.unsupportedZeroShotMode` for `openBook` without a book.
     public func mixtureRequest(for context: Context, mode: ZeroShotMode) throws -> MixtureRequest {
@@ -231,23 +232,24 @@ public final class MultiTaskPolicy {
         }
     }
 
-    /// The index of the source nearest to `context` by L1 distance between the contexts
-    /// scaled to [0, 1] by their declared bounds; the first on ties.
+    /// Returns the index of the source nearest to `context`, the first on ties.
+    ///
+    /// The distance is L1 between the contexts scaled to [0, 1] by their declared bounds.
     public func nearestSource(to context: Context) -> Int {
         let space = environment.contextSpace
         return ContextEncoder.nearest(
             to: space.normalized(context), among: sources.map(space.normalized))
     }
 
-    /// The standardised features of `context`, as the book reads them.
+    /// Returns the standardised features of `context`, as the book reads them.
     public func features(of context: Context) -> [Float] {
         encoder.features(scaled: environment.contextSpace.normalized(context))
     }
 
-    /// The book's attention weights of each target over the sources, `targets x sources`,
-    /// each row summing to 1.
+    /// Returns the book's attention weights of each target over the sources, `targets x
+    /// sources`, each row summing to 1.
     ///
-    /// - Throws: `AdapterError.missingContextBook` unless the model is `openbook`;
+    /// - Throws: `AdapterError.missingContextBook` unless the model is `openbook`, and
     ///   `ContextError` for an invalid target.
     public func attentionWeights(targets: [Context]) throws -> Matrix<Double> {
         guard case .adapted(let network, _) = model, let book = network.router.book else {
@@ -266,14 +268,14 @@ public final class MultiTaskPolicy {
 // MARK: - Callback adapters
 
 extension MultiTaskMetric {
-    /// The metric of `record`, attributed to `source`.
+    /// Creates the metric of `record`, attributed to `source`.
     init(record: MetricRecord, source: Int?) {
         self.init(key: record.key, step: record.step, value: record.value, source: source)
     }
 }
 
 extension MultiTaskProgress {
-    /// The progress of training number `training` of `trainings`.
+    /// Creates the progress of training number `training` of `trainings`.
     init(_ progress: TrainingProgress, training: Int, trainings: Int) {
         self.init(
             training: training, trainings: trainings, update: progress.update,

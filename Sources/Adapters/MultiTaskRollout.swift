@@ -4,7 +4,7 @@ import Numerics
 /// One rollout of `steps x copies` transitions of a multi-task training, stored step-major
 /// (`index = t * copies + i`), as `GeneralizedAdvantage` reads it.
 ///
-/// `actions` holds the raw sampled actions: for Gaussian policies, before they are clipped to
+/// `actions` contains the raw sampled actions: for Gaussian policies, before they are clipped to
 /// the action bounds, so that `logProbabilities` and the actions agree.
 struct MultiTaskRollout {
     let steps: Int

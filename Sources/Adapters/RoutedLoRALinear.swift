@@ -120,7 +120,7 @@ public final class RoutedLoRALinear: ParameterOwner {
 
     // MARK: - Mixing
 
-    /// The mixed adapter `(A_mix, B_mix)` for `mixture` (`heads x skills`).
+    /// Mixes the skills into one adapter `(A_mix, B_mix)` for `mixture` (`heads x skills`).
     ///
     /// - Complexity: O(skills x rank x (inputs + outputs)).
     public func mixedAdapter(_ mixture: Matrix<Float>) -> (a: Matrix<Float>, b: Matrix<Float>) {
@@ -148,7 +148,7 @@ public final class RoutedLoRALinear: ParameterOwner {
         return (mixedA, mixedB)
     }
 
-    /// The base weight with the mixed adapter folded in: `W + s B_mix A_mix`.
+    /// Returns the base weight with the mixed adapter folded in: `W + s B_mix A_mix`.
     public func mergedWeight(_ mixture: Matrix<Float>) -> Matrix<Float> {
         let (mixedA, mixedB) = mixedAdapter(mixture)
         var weight = base.weight.value

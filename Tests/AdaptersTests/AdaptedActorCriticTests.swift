@@ -1,4 +1,5 @@
 import Environments
+import Foundation
 import Learning
 import Neural
 import Numerics
@@ -122,6 +123,26 @@ final class AdaptedActorCriticTests: XCTestCase {
         XCTAssertEqual(weights.count, 3)
         XCTAssertEqual(weights.reduce(0, +), 1, accuracy: 1e-12)
         XCTAssertTrue(weights.allSatisfy { $0 > 0 })
+    }
+
+    // MARK: - Settings
+
+    func testSettingsDecodeMissingKeysAsDefaults() throws {
+        let json = #"{"rank": 8, "trainableGroups": ["routing", "adapters"]}"#
+        let decoded = try JSONDecoder().decode(AdapterSettings.self, from: Data(json.utf8))
+        var expected = AdapterSettings()
+        expected.rank = 8
+        expected.trainableGroups = [.adapters, .routing]
+        XCTAssertEqual(decoded, expected)
+    }
+
+    func testSettingsRoundTripThroughJSON() throws {
+        var settings = settings()
+        settings.scaling = .rankStabilized
+        settings.trainableGroups = [.book, .base]
+        let data = try JSONEncoder().encode(settings)
+        XCTAssertEqual(try JSONDecoder().decode(AdapterSettings.self, from: data), settings)
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains(#"["base","book"]"#))
     }
 
     // MARK: - Training state

@@ -12,7 +12,7 @@ enum FiniteDifference {
     static let absoluteTolerance = 1e-3
     static let relativeTolerance = 1e-2
 
-    /// A fixed pseudo-random matrix for loss probes and test values.
+    /// Returns a fixed pseudo-random matrix for loss probes and test values.
     static func random(rows: Int, columns: Int, seed: UInt64, scale: Double = 1) -> Matrix<Float> {
         var rng = RandomStream(seed: seed)
         return Matrix(
@@ -20,7 +20,7 @@ enum FiniteDifference {
             storage: (0..<(rows * columns)).map { _ in Float(rng.uniform(-scale, scale)) })
     }
 
-    /// `sum(a * b)` in double precision.
+    /// Returns `sum(a * b)` in double precision.
     static func dot(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Double {
         zip(a.storage, b.storage).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
