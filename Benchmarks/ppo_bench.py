@@ -65,7 +65,8 @@ def run_ctxrl(seed, binary):
          "--seed", str(seed), "--episodes", str(EPISODES), "--quiet", "--json",
          "--db", "/tmp/ctxrl-ppo-bench.sqlite", "--budget", "1", "--policy", "none"],
         check=True, capture_output=True, text=True).stdout
-    summary = json.loads(output)
+    # The summary table comes first; the JSON summary is the last line.
+    summary = json.loads(output.strip().splitlines()[-1])
     return summary["training_seconds"], summary["evaluations"][0]["mean"]
 
 

@@ -131,3 +131,32 @@ extension TrainedPolicy {
             kind: kind, configuration: configuration, policy: policy, pipeline: pipeline)
     }
 }
+
+// MARK: - Acting on one observation
+
+extension TrainedPolicy {
+    /// A function that returns the policy's deterministic action for one raw observation of
+    /// an environment in `context`, for rollouts and rendering: the argmax for discrete
+    /// actions, the mean clipped to the context's action bounds for continuous ones.
+    ///
+    /// - Throws: `ContextError` for an invalid context.
+    public func deterministicActor(context: Context) throws -> ([Float]) -> Double {
+        let bounds = try kind.makeVectorEnvironment(contexts: [context], seed: 0)
+            .actionBounds(copy: 0)
+        var frozen = pipeline
+        frozen.isFrozen = true
+        frozen.contextFeatures =
+            configuration.appendContext ? [TrainedPolicy.scaledContext(context, kind: kind)] : []
+        var unused = RandomStream(seed: 0)
+        let policy = self.policy
+        return { observation in
+            let (actions, _) = policy.act(
+                frozen.inputs(observation), deterministic: true, rng: &unused)
+            let action = actions.storage[0]
+            guard let lower = bounds.lower.first, let upper = bounds.upper.first else {
+                return action
+            }
+            return min(max(action, lower), upper)
+        }
+    }
+}

@@ -25,11 +25,13 @@ enum ExitStatus {
 enum CommandLineTool {
     static let version = "0.1.0"
 
-    static let subcommands: [any Subcommand.Type] = [
-        TrainCommand.self, EnvsCommand.self, SimulateCommand.self, BenchCommand.self,
-        EvaluateCommand.self, RunsCommand.self,
-        SelectCommand.self,
-    ]
+    static var subcommands: [any Subcommand.Type] {
+        [
+            TrainCommand.self, SelectCommand.self, EvaluateCommand.self, EnvsCommand.self,
+            SimulateCommand.self, RenderCommand.self, RunsCommand.self, ReportCommand.self,
+            BenchCommand.self,
+        ]
+    }
 
     static func run(arguments: [String]) -> Int32 {
         let output = Output()

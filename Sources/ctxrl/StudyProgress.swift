@@ -51,6 +51,14 @@ final class StudyProgress: @unchecked Sendable {
         }
     }
 
+    /// Reports an update of a training that is not a study unit, such as the shared policy.
+    func training(label: String, update: Int, updates: Int, recentReturn: Double?) {
+        lock.lock()
+        defer { lock.unlock() }
+        let recent = recentReturn.map { String(format: "return %.1f", $0) } ?? ""
+        reporter.update(stage: label, done: update, total: updates, detail: recent)
+    }
+
     func finishLine() {
         lock.lock()
         defer { lock.unlock() }

@@ -1,3 +1,4 @@
+import Adapters
 import Environments
 import Foundation
 import Learning
@@ -35,6 +36,7 @@ enum TrainCommand: Subcommand {
                + "shared, lora, mhr, openbook (default openbook)"),
         .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
         .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
+        .flag("no-artifacts", "skip the rollout GIF and the HTML report"),
         .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
         .flag("dry-run", "validate everything, print the effective scenario as JSON, write nothing"),
         .flag("json", "print a JSON summary on standard output at the end"),
@@ -85,8 +87,23 @@ enum TrainCommand: Subcommand {
             throw error
         }
         progress.finishLine()
+        var artifacts: (gif: String?, report: String)?
+        if !arguments.has("no-artifacts") {
+            progress.stage("rendering a rollout and writing the report")
+            do {
+                artifacts = try ArtifactStage.run(
+                    plan: plan, result: result, folder: arguments.string("out") ?? "ctxrl-out")
+            } catch {
+                // The study itself is stored; a failed picture must not fail the run.
+                output.error("could not write the GIF or the report: \(error)")
+            }
+        }
         try plan.store.finishRun(plan.run, status: .finished)
         output.print(TrainSummary.table(result, plan: plan))
+        if let artifacts {
+            if let gif = artifacts.gif { output.print("Rollout GIF: \(gif)") }
+            output.print("Report: \(artifacts.report)")
+        }
         if arguments.has("json") {
             output.print(TrainSummary.json(result, plan: plan).rendered)
         }
@@ -113,11 +130,22 @@ enum TrainCommand: Subcommand {
             result.matrix = matrix
             result.reports = try StrategyComparison.run(
                 matrix: matrix, plan: plan, store: plan.store)
+            result.sharedSources = result.reports.first?.steps.map(\.chosen) ?? []
         } else {
             let strategy = try plan.strategyName.makeStrategy(options: plan.selectionOptions)
             progress.stage("selecting \(plan.scenario.budget) sources with \(strategy.name)")
             result.steps = try study.runSelection(strategy: strategy, budget: plan.scenario.budget)
             result.units = result.steps.map(\.unit)
+            result.sharedSources = result.steps.map(\.decision.source)
+        }
+        if let kind = MultiTaskPolicyKind(rawValue: plan.scenario.policy),
+            !result.sharedSources.isEmpty
+        {
+            progress.stage(
+                "training a shared \(kind.rawValue) policy on sources "
+                    + result.sharedSources.map(String.init).joined(separator: ", "))
+            result.shared = try SharedPolicyStage.run(
+                kind: kind, sources: result.sharedSources, plan: plan, progress: progress)
         }
         result.trainingSeconds = Date().timeIntervalSince(start)
         return result
@@ -130,6 +158,9 @@ struct TrainResult {
     /// Every unit trained or read back: in selection order, or in source order for `all`.
     var units: [TransferUnitResult] = []
     var matrix: TransferMatrix?
+    /// The sources the shared policy trains on: the selection's choices.
+    var sharedSources: [Int] = []
+    var shared: SharedPolicyResult?
     var reports: [SelectionReport] = []
     var trainingSeconds = 0.0
 }

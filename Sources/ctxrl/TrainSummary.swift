@@ -45,6 +45,25 @@ enum TrainSummary {
                 header: ["strategy", "V_1 ... V_K", "mean", "sample efficiency"], rows: rows
             ).map { "  " + $0 }
         }
+        if let shared = result.shared {
+            let independent = result.steps.last?.generalizedPerformance
+                ?? result.reports.first?.curve.last
+            lines.append("Generalized performance on all \(count) contexts:")
+            var rows: [[String]] = []
+            if let independent {
+                rows.append([
+                    "\(result.sharedSources.count) independent policies (best per target)",
+                    String(format: "%.3f", independent), String(shared.independentParameterCount),
+                ])
+            }
+            rows.append([
+                "shared \(shared.kind.rawValue) policy, zero-shot \(shared.mode.rawValue)",
+                String(format: "%.3f", shared.generalizedPerformance),
+                String(shared.counts.trainable),
+            ])
+            lines += alignedColumns(header: ["policy", "V", "trainable parameters"], rows: rows)
+                .map { "  " + $0 }
+        }
         lines.append(String(format: "Training and evaluation took %.1f s.", result.trainingSeconds))
         return lines.joined(separator: "\n")
     }
@@ -93,6 +112,23 @@ enum TrainSummary {
             ("steps", .array(steps)),
             ("evaluations", .array(evaluations)),
             ("strategies", .array(strategies)),
+            ("shared_policy", result.shared.map { shared -> JSONText in
+                .object([
+                    ("kind", .string(shared.kind.rawValue)),
+                    ("zero_shot", .string(shared.mode.rawValue)),
+                    ("sources", .array(result.sharedSources.map { .integer($0) })),
+                    ("generalized_performance", .number(shared.generalizedPerformance)),
+                    ("trainable_parameters", .integer(shared.counts.trainable)),
+                    ("independent_parameters", .integer(shared.independentParameterCount)),
+                    ("evaluations", .array(shared.results.enumerated().map { target, value in
+                        .object([
+                            ("target", .integer(target)), ("mean", .number(value.mean)),
+                            ("std", .number(value.standardDeviation)),
+                            ("episodes", .integer(value.episodes)),
+                        ])
+                    })),
+                ])
+            } ?? .null),
             ("training_seconds", .number(result.trainingSeconds)),
         ])
     }

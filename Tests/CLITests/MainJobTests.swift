@@ -10,12 +10,40 @@ final class MainJobTests: XCTestCase {
         "--steps", "512", "--episodes", "2", "--policy", "none",
     ]
 
+    func testTinyMainJobWithSharedPolicy() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        var arguments = Self.tinyArguments
+        arguments[arguments.firstIndex(of: "none")!] = "openbook"
+        let result = try CommandRunner.run(
+            arguments + ["--db", path, "--no-artifacts", "--json", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("shared openbook policy"), result.output)
+        let summary = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.outputLines.last!.utf8))
+                as? [String: Any])
+        let shared = try XCTUnwrap(summary["shared_policy"] as? [String: Any])
+        XCTAssertEqual((shared["evaluations"] as? [Any])?.count, 3)
+        XCTAssertNotNil(shared["generalized_performance"] as? Double)
+        let store = try RunStore(path: path)
+        let run = try XCTUnwrap(try store.runs().first)
+        XCTAssertEqual(
+            try store.metricHistory(run: run.id, key: "shared/openbook/return_mean").count, 3)
+        XCTAssertNotNil(try store.loadCheckpoint(run: run.id, name: "shared/attention"))
+    }
+
     func testTinyMainJobPrintsSummaryAndStoresRows() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let path = directory.appendingPathComponent("runs.sqlite").path
-        let result = try CommandRunner.run(Self.tinyArguments + ["--db", path, "--json"])
+        let out = directory.appendingPathComponent("out").path
+        let result = try CommandRunner.run(
+            Self.tinyArguments + ["--db", path, "--out", out, "--json"])
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertTrue(result.output.contains("Selection with mbtl-gp on 3 contexts"), result.output)
+        XCTAssertTrue(result.output.contains("Report: \(out)/run1_report.html"), result.output)
+        let report = try String(contentsOfFile: out + "/run1_report.html", encoding: .utf8)
+        XCTAssertTrue(report.contains("<svg"))
+        XCTAssertTrue(report.contains("data:image/gif;base64,"))
 
         let summaryLine = try XCTUnwrap(result.outputLines.last)
         let summary = try XCTUnwrap(
@@ -36,16 +64,17 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(try store.trainings(run: run.id).filter { $0.status == .finished }.count, 2)
         XCTAssertFalse(try store.metricHistory(run: run.id, key: "losses/value").isEmpty)
         XCTAssertEqual(try store.checkpoints(run: run.id).count, 2)
+        XCTAssertEqual(Set(try store.artifacts(run: run.id).map(\.kind)), ["gif", "report"])
     }
 
     func testSameSeedSameChoicesAndReturns() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let first = try CommandRunner.run(
             Self.tinyArguments + ["--db", directory.appendingPathComponent("a.sqlite").path,
-                                  "--json", "--quiet"])
+                                  "--json", "--quiet", "--no-artifacts"])
         let second = try CommandRunner.run(
             Self.tinyArguments + ["--db", directory.appendingPathComponent("b.sqlite").path,
-                                  "--json", "--quiet"])
+                                  "--json", "--quiet", "--no-artifacts"])
         func evaluations(_ result: CommandResult) throws -> String {
             let object = try JSONSerialization.jsonObject(
                 with: Data(result.outputLines.last!.utf8)) as? [String: Any]
@@ -64,7 +93,7 @@ final class MainJobTests: XCTestCase {
         process.arguments = [
             "train", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8",
             "--budget", "3", "--steps", "1024", "--episodes", "2", "--policy", "none",
-            "--db", path, "--quiet",
+            "--db", path, "--quiet", "--no-artifacts",
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -92,7 +121,7 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(try store.evaluations(run: run.id).count, 3)
 
         let resumed = try CommandRunner.run(
-            ["train", "--resume", String(run.id.rawValue), "--db", path])
+            ["train", "--resume", String(run.id.rawValue), "--db", path, "--no-artifacts"])
         XCTAssertEqual(resumed.status, 0, resumed.error)
         XCTAssertTrue(resumed.error.contains("read from the run store"), resumed.error)
         let after = try RunStore(path: path)
@@ -109,6 +138,7 @@ final class MainJobTests: XCTestCase {
         process.arguments = [
             "train", "--env", "cartpole", "--contexts", "list:length=0.3|0.5",
             "--budget", "2", "--steps", "100000", "--policy", "none", "--db", path, "--quiet",
+            "--no-artifacts",
         ]
         let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice

@@ -1,0 +1,49 @@
+import Foundation
+import Learning
+import Neural
+import Numerics
+import Rendering
+import RunStore
+import Transfer
+
+/// The last stage of the main job: a GIF of one rollout and the HTML report, written to the
+/// output folder and recorded as the run's artifacts.
+enum ArtifactStage {
+    /// At most this many steps go into the GIF, so that the report stays a few megabytes.
+    static let maximumGIFSteps = 300
+
+    static func run(plan: TrainPlan, result: TrainResult, folder: String) throws -> (
+        gif: String?, report: String
+    ) {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let prefix = (folder as NSString).appendingPathComponent("run\(plan.run.rawValue)")
+        var gifPath: String?
+        var gifData: Data?
+        // The first chosen source's policy, acting on its own context.
+        if let source = result.sharedSources.first ?? result.units.first?.source,
+            let data = try plan.store.loadCheckpoint(
+                run: plan.run, name: TransferStudy.checkpointName(source: source))
+        {
+            let policy = try TrainedPolicy.load(from: Checkpoint(decoding: data))
+            let context = plan.contextSet.contexts[source]
+            let environment = try plan.scenario.environment.makeSingleEnvironment(
+                context: context, seed: RandomStream(seed: plan.scenario.seed).child("render").seed)
+            let rollout = try runRollout(
+                environment: environment, maximumSteps: maximumGIFSteps,
+                frames: .captioned(try CaptionRenderer()),
+                action: try policy.deterministicActor(context: context))
+            let path = prefix + "_" + rollout.fileStem + ".gif"
+            _ = try AnimatedGIF.write(
+                rollout.frames, framesPerSecond: plan.scenario.environment.framesPerSecond,
+                to: path)
+            try plan.store.addArtifact(run: plan.run, kind: "gif", path: path)
+            gifPath = path
+            gifData = FileManager.default.contents(atPath: path)
+        }
+        let reportPath = prefix + "_report.html"
+        let report = try RunReport.build(store: plan.store, run: plan.run, gif: gifData)
+        try Data(report.html().utf8).write(to: URL(fileURLWithPath: reportPath))
+        try plan.store.addArtifact(run: plan.run, kind: "report", path: reportPath)
+        return (gifPath, reportPath)
+    }
+}
