@@ -108,6 +108,7 @@ enum TrainSummary {
             ("contexts", .string(plan.scenario.contexts)),
             ("strategy", .string(plan.scenario.strategy)),
             ("seed", .integer(Int(plan.scenario.seed))),
+            ("ppo_steps", .integer(plan.scenario.ppo.totalSteps)),
             ("chosen_sources", .array(result.steps.map { .integer($0.decision.source) })),
             ("steps", .array(steps)),
             ("evaluations", .array(evaluations)),
@@ -129,7 +130,9 @@ enum TrainSummary {
                     })),
                 ])
             } ?? .null),
-            ("training_seconds", .number(result.trainingSeconds)),
+            // PPO training time of the units run now, without evaluation.
+            ("training_seconds", .number(result.units.reduce(0) { $0 + $1.trainingSeconds })),
+            ("total_seconds", .number(result.trainingSeconds)),
         ])
     }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# PPO results per environment over five seeds: mean deterministic return at the default
+# context after the environment's tuned number of steps, and the training time.
+#
+#   swift build -c release && bash Benchmarks/ppo_results.sh [SEEDS...]
+#
+# Prints a Markdown table. Each training uses one core (one OpenBLAS thread).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+binary=.build/release/ctxrl
+seeds=${*:-1 2 3 4 5}
+store=$(mktemp -d)/ppo-results.sqlite
+
+echo "| environment | steps | seed | mean return | std | episodes | training seconds |"
+echo "|---|---|---|---|---|---|---|"
+for environment in cartpole acrobot pendulum mountaincar mountaincar-continuous; do
+    for seed in $seeds; do
+        summary=$("$binary" train --env "$environment" --contexts default --budget 1 \
+            --policy none --episodes 100 --seed "$seed" --db "$store" --no-artifacts \
+            --quiet --json | tail -n 1)
+        python3 - "$environment" "$seed" "$summary" <<'PYTHON'
+import json, sys
+environment, seed, text = sys.argv[1], sys.argv[2], sys.argv[3]
+summary = json.loads(text)
+evaluation = summary["evaluations"][0]
+print(f"| {environment} | {summary.get('ppo_steps', '')} | {seed} | {evaluation['mean']:.1f} | "
+      f"{evaluation['std']:.1f} | {evaluation['episodes']} | {summary['training_seconds']:.1f} |")
+PYTHON
+    done
+done
