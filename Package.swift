@@ -52,19 +52,33 @@ let package = Package(
 
         // MARK: - Libraries
 
-        .target(name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Numerics"),
-        .target(name: "Neural", dependencies: ["Numerics"], path: "Sources/Neural"),
-        .target(name: "Environments", dependencies: ["Numerics"], path: "Environments"),
+        .target(
+            name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Numerics",
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "Neural", dependencies: ["Numerics"], path: "Sources/Neural",
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "Environments", dependencies: ["Numerics"], path: "Environments",
+            exclude: ["README.md"]
+        ),
         .target(
             name: "Learning",
             dependencies: ["Numerics", "Neural", "Environments"],
-            path: "Sources/Learning"
+            path: "Sources/Learning",
+            exclude: ["README.md"]
         ),
-        .target(name: "RunStore", dependencies: ["CSQLite"], path: "Sources/RunStore"),
+        .target(
+            name: "RunStore", dependencies: ["CSQLite"], path: "Sources/RunStore",
+            exclude: ["README.md"]
+        ),
         .target(
             name: "Rendering",
             dependencies: ["Environments", "CSDL2", "CSDL2TTF", "CPNG", "CGIF"],
-            path: "Sources/Rendering"
+            path: "Sources/Rendering",
+            exclude: ["README.md"]
         ),
         .target(
             name: "Transfer",
@@ -82,8 +96,12 @@ let package = Package(
 
         .executableTarget(
             name: "ctxrl",
-            dependencies: ["Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer", "Rendering", "Adapters"],
-            path: "Sources/ctxrl"
+            dependencies: [
+                "Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer",
+                "Rendering", "Adapters",
+            ],
+            path: "Sources/ctxrl",
+            exclude: ["README.md"]
         ),
 
         // MARK: - Tests

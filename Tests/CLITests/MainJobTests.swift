@@ -156,6 +156,36 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(try store.runs().first?.status, .interrupted)
     }
 
+    func testStrategyAllTrainsEveryContextAndReportsEveryStrategy() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        var arguments = Self.tinyArguments
+        arguments += ["--strategy", "all", "--db", path, "--no-artifacts", "--json", "--quiet"]
+        let result = try CommandRunner.run(arguments)
+        XCTAssertEqual(result.status, 0, result.error)
+        let summary = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(result.outputLines.last!.utf8))
+                as? [String: Any])
+        let strategies = try XCTUnwrap(summary["strategies"] as? [[String: Any]])
+        XCTAssertEqual(
+            Set(strategies.compactMap { $0["strategy"] as? String }),
+            ["mbtl-gp", "mbtl-ps", "mbtl-es", "random", "sequential-oracle", "oracle",
+             "independent"])
+        let store = try RunStore(path: path)
+        let run = try XCTUnwrap(try store.runs().first)
+        XCTAssertEqual(try store.evaluations(run: run.id).count, 9)
+        XCTAssertEqual(try store.trainings(run: run.id).filter { $0.status == .finished }.count, 3)
+        // The oracle is an upper bound of every strategy's curve.
+        let oracle = try XCTUnwrap(
+            strategies.first { $0["strategy"] as? String == "oracle" }?["curve"] as? [Double])
+        for strategy in strategies {
+            let curve = try XCTUnwrap(strategy["curve"] as? [Double])
+            for (value, bound) in zip(curve, oracle) {
+                XCTAssertLessThanOrEqual(value, bound + 1e-12, "\(strategy["strategy"] ?? "")")
+            }
+        }
+    }
+
     func testResumeOfUnknownRunExitsTwo() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let path = directory.appendingPathComponent("runs.sqlite").path
