@@ -10,7 +10,8 @@ enum RunsCommand: Subcommand {
     static let options: [OptionSpec] = [
         .value("db", "PATH", "run store file (default ctxrl-runs.sqlite)"),
         .value("format", "F", "export format: csv or json (export; default json)"),
-        .value("table", "T", "table a CSV export holds: metrics, evaluations or selection "
+        .value("table", "T", "table a CSV export holds: metrics, evaluations, selection, or "
+               + "matrix (the square transfer matrix of raw returns that 'ctxrl select' reads) "
                + "(default metrics)"),
     ]
 
@@ -134,9 +135,27 @@ enum RunsCommand: Subcommand {
                     "\(step.strategy),\(step.step + 1),\(step.chosenIndex),"
                         + (step.generalizedPerformance.map { JSONText.render($0) } ?? ""))
             }
+        case "matrix":
+            return try matrixCSV(export)
         default:
-            throw UsageError("--table must be metrics, evaluations or selection, got '\(table)'")
+            throw UsageError(
+                "--table must be metrics, evaluations, selection or matrix, got '\(table)'")
         }
         return lines.map { $0.replacingOccurrences(of: "\"", with: "") }.joined(separator: "\n")
+    }
+
+    /// The transfer matrix as CSV: one row per source, one column per target, raw returns.
+    static func matrixCSV(_ export: RunExport) throws -> String {
+        let count = export.contexts.count
+        var rows = Array(repeating: [Double?](repeating: nil, count: count), count: count)
+        for evaluation in export.evaluations { rows[evaluation.source][evaluation.target] = evaluation.mean }
+        let complete = rows.filter { row in row.allSatisfy { $0 != nil } }.count
+        guard complete == count else {
+            throw UsageError(
+                "the transfer matrix of run \(export.run.id.rawValue) is incomplete: \(complete) "
+                    + "of \(count) sources are evaluated; train every context with --strategy all")
+        }
+        return rows.map { row in row.map { JSONText.render($0!) }.joined(separator: ",") }
+            .joined(separator: "\n")
     }
 }

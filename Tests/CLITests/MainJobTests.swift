@@ -175,6 +175,19 @@ final class MainJobTests: XCTestCase {
         let run = try XCTUnwrap(try store.runs().first)
         XCTAssertEqual(try store.evaluations(run: run.id).count, 9)
         XCTAssertEqual(try store.trainings(run: run.id).filter { $0.status == .finished }.count, 3)
+        // The stored matrix feeds offline selection.
+        let exported = try CommandRunner.run(
+            ["runs", "export", "1", "--format", "csv", "--table", "matrix", "--db", path])
+        XCTAssertEqual(exported.status, 0, exported.error)
+        XCTAssertEqual(exported.outputLines.count, 3)
+        let matrixPath = directory.appendingPathComponent("matrix.csv")
+        try exported.output.write(to: matrixPath, atomically: true, encoding: .utf8)
+        let selected = try CommandRunner.run(
+            ["select", "--matrix", matrixPath.path, "--strategy", "mbtl-ps", "--budget", "2",
+             "--bounds", "0,500", "--json"])
+        XCTAssertEqual(selected.status, 0, selected.error)
+        XCTAssertTrue(selected.output.contains("\"chosen\":1"), selected.output)
+
         // The oracle is an upper bound of every strategy's curve.
         let oracle = try XCTUnwrap(
             strategies.first { $0["strategy"] as? String == "oracle" }?["curve"] as? [Double])
