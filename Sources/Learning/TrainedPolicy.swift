@@ -49,7 +49,7 @@ public final class TrainedPolicy {
             pipeline: trainer.pipeline)
     }
 
-    /// The context scaled to [0, 1] per feature by its declared bounds, as appended to
+    /// Scales the context to [0, 1] per feature by its declared bounds, as appended to
     /// observations.
     public static func scaledContext(_ context: Context, kind: EnvironmentKind) -> [Float] {
         kind.contextSpace.normalized(context).map(Float.init)
@@ -78,8 +78,8 @@ public final class TrainedPolicy {
 // MARK: - Checkpoints
 
 extension TrainedPolicy {
-    /// The policy as a checkpoint: parameters, normaliser statistics and, in the metadata, the
-    /// environment kind and the settings as JSON.
+    /// Packs the policy into a checkpoint: parameters, normaliser statistics and, in the
+    /// metadata, the environment kind and the settings as JSON.
     public func checkpoint() -> Checkpoint {
         var checkpoint = Checkpoint()
         checkpoint.add(policy)

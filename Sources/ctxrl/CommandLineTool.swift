@@ -92,8 +92,8 @@ enum CommandLineTool {
         return lines.joined(separator: "\n")
     }
 
-    /// A one-sentence description of a library error; every ctxrl error type describes
-    /// itself through `CustomStringConvertible`.
+    /// Describes a library error in one sentence. Every ctxrl error type describes itself
+    /// through `CustomStringConvertible`.
     static func describe(_ error: any Error) -> String {
         String(describing: error)
     }

@@ -100,7 +100,7 @@ enum RunReport {
         return ReportSection(title: "Source selection", items: items)
     }
 
-    /// The GP's mean and standard deviation over the candidates at each MBTL-GP step.
+    /// Plots the GP's mean and standard deviation over the candidates at each MBTL-GP step.
     static func posterior(
         _ export: RunExport, contextSet: ContextSet, labels: [String],
         returnBounds: ClosedRange<Double>

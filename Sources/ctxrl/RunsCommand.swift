@@ -96,8 +96,8 @@ enum RunsCommand: Subcommand {
         return lines.joined(separator: "\n")
     }
 
-    /// The export as JSON with snake_case keys and NaN or infinity spelled out as strings
-    /// (`JSONEncoder` would throw on them otherwise).
+    /// Encodes the export as JSON with snake_case keys, spelling NaN and infinity as strings
+    /// because `JSONEncoder` throws on them otherwise.
     static func json(_ export: RunExport) throws -> String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase

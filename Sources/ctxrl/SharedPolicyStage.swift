@@ -31,7 +31,7 @@ struct SharedPolicyResult {
 /// `shared/attention/source_<i>` (target index as step), and the checkpoints
 /// `shared/<kind>/policy` and `shared/attention` (the targets x sources matrix).
 enum SharedPolicyStage {
-    /// The zero-shot rule each kind uses on targets it never trained on.
+    /// Returns the zero-shot rule each kind uses on targets it never trained on.
     static func mode(for kind: MultiTaskPolicyKind) -> ZeroShotMode {
         switch kind {
         case .openbook: return .openBook

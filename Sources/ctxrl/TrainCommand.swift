@@ -152,7 +152,7 @@ enum TrainCommand: Subcommand {
     }
 }
 
-/// What `train` produced, for the summary.
+/// The outcome of `train`, for the summary.
 struct TrainResult {
     var steps: [StudyStep] = []
     /// Every unit trained or read back: in selection order, or in source order for `all`.

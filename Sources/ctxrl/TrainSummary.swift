@@ -136,7 +136,7 @@ enum TrainSummary {
         ])
     }
 
-    /// The varied features of context `index` with four significant digits, such as
+    /// Formats the varied features of context `index` with four significant digits, such as
     /// `length=0.4429`.
     static func shortLabel(_ contextSet: ContextSet, _ index: Int) -> String {
         let values = contextSet.variedValues(at: index)
