@@ -4,6 +4,8 @@ import Numerics
 
 /// Means over the last epoch's minibatches, for logging.
 struct UpdateStatistics {
+    /// The total loss `L_policy - c_entropy H + c_value L_value`.
+    var loss = 0.0
     var policyLoss = 0.0
     var valueLoss = 0.0
     var entropy = 0.0
@@ -54,6 +56,34 @@ extension PPOTrainer {
         indices: [Int], buffer: RolloutBuffer, advantages: [Double], returns: [Double],
         clipRange: Double
     ) throws -> UpdateStatistics {
+        var statistics = lossGradients(
+            indices: indices, buffer: buffer, advantages: advantages, returns: returns,
+            clipRange: clipRange)
+
+        // Check, clip and apply.
+        guard statistics.loss.isFinite else {
+            throw TrainingError.nonFinite(update: updates + 1, quantity: "loss")
+        }
+        statistics.gradientNorm = clipGradientNorm(
+            policy.parameters, maxNorm: configuration.maxGradientNorm)
+        guard statistics.gradientNorm.isFinite else {
+            throw TrainingError.nonFinite(update: updates + 1, quantity: "gradient norm")
+        }
+        let backup = policy.parameters.map(\.value)
+        optimizer.step()
+        if let bad = policy.parameters.first(where: { !$0.value.isFinite }) {
+            for (parameter, value) in zip(policy.parameters, backup) { parameter.value = value }
+            throw TrainingError.nonFinite(update: updates + 1, quantity: "parameter \(bad.name)")
+        }
+        return statistics
+    }
+
+    /// Computes the PPO loss on the samples at `indices` and leaves its gradient in every
+    /// parameter's `gradient` (zeroed first); the statistics carry the loss terms.
+    func lossGradients(
+        indices: [Int], buffer: RolloutBuffer, advantages: [Double], returns: [Double],
+        clipRange: Double
+    ) -> UpdateStatistics {
         let count = Double(indices.count)
         let inputs = buffer.inputs.gatherRows(indices)
         let actions = buffer.actions.gatherRows(indices)
@@ -109,24 +139,9 @@ extension PPOTrainer {
             valueGradient.storage[k] = Float(configuration.valueCoefficient * 2 * error / count)
         }
         _ = policy.critic.backward(valueGradient)
-
-        // Check, clip and apply.
-        let loss = statistics.policyLoss - configuration.entropyCoefficient * statistics.entropy
+        statistics.loss = statistics.policyLoss
+            - configuration.entropyCoefficient * statistics.entropy
             + configuration.valueCoefficient * statistics.valueLoss
-        guard loss.isFinite else {
-            throw TrainingError.nonFinite(update: updates + 1, quantity: "loss")
-        }
-        statistics.gradientNorm = clipGradientNorm(
-            policy.parameters, maxNorm: configuration.maxGradientNorm)
-        guard statistics.gradientNorm.isFinite else {
-            throw TrainingError.nonFinite(update: updates + 1, quantity: "gradient norm")
-        }
-        let backup = policy.parameters.map(\.value)
-        optimizer.step()
-        if let bad = policy.parameters.first(where: { !$0.value.isFinite }) {
-            for (parameter, value) in zip(policy.parameters, backup) { parameter.value = value }
-            throw TrainingError.nonFinite(update: updates + 1, quantity: "parameter \(bad.name)")
-        }
         return statistics
     }
 
@@ -143,6 +158,7 @@ extension PPOTrainer {
 
 extension UpdateStatistics {
     mutating func add(_ other: UpdateStatistics) {
+        loss += other.loss
         policyLoss += other.policyLoss
         valueLoss += other.valueLoss
         entropy += other.entropy
@@ -154,7 +170,7 @@ extension UpdateStatistics {
     func averaged(over count: Int) -> UpdateStatistics {
         let n = Double(max(count, 1))
         return UpdateStatistics(
-            policyLoss: policyLoss / n, valueLoss: valueLoss / n, entropy: entropy / n,
+            loss: loss / n, policyLoss: policyLoss / n, valueLoss: valueLoss / n, entropy: entropy / n,
             approximateKL: approximateKL / n, clipFraction: clipFraction / n,
             gradientNorm: gradientNorm / n)
     }
