@@ -19,7 +19,7 @@ public struct PPOConfiguration: Codable, Equatable, Sendable {
     public var gamma: Double = 0.98
     /// GAE lambda.
     public var gaeLambda: Double = 0.8
-    /// Adam learning rate, falling linearly to 0 when `linearLearningRate` is true.
+    /// Adam learning rate, falling linearly to 0 when `linear_learning_rate` is true.
     public var learningRate: Double = 1e-3
     /// Whether the learning rate decays linearly to 0 over training.
     public var linearLearningRate: Bool = true
@@ -27,7 +27,8 @@ public struct PPOConfiguration: Codable, Equatable, Sendable {
     public var clipRange: Double = 0.2
     /// Whether the clip range decays linearly to 0 over training.
     public var linearClipRange: Bool = true
-    /// Clip range for the value function around the old values; nil disables value clipping.
+    /// Clip range for the value function around the old values; null disables value
+    /// clipping.
     public var valueClipRange: Double? = nil
     /// Weight of the entropy bonus.
     public var entropyCoefficient: Double = 0
@@ -37,7 +38,7 @@ public struct PPOConfiguration: Codable, Equatable, Sendable {
     public var maxGradientNorm: Double = 0.5
     /// Hidden layer widths of the actor and of the critic.
     public var hiddenWidths: [Int] = [64, 64]
-    /// Hidden activation.
+    /// Hidden activation (tanh or relu).
     public var activation: Activation = .tanh
     /// Whether observations are normalised by running mean and variance.
     public var normalizeObservations: Bool = false

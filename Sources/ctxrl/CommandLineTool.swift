@@ -12,6 +12,12 @@ protocol Subcommand {
     static var options: [OptionSpec] { get }
     /// Runs it; throws `UsageError` for bad input, anything else for run-time failure.
     static func run(_ arguments: ParsedArguments, output: Output) throws
+    /// Text printed after the options in `--help`; empty by default.
+    static var helpDetails: String { get }
+}
+
+extension Subcommand {
+    static var helpDetails: String { "" }
 }
 
 /// Exit statuses: 0 success, 1 failure at run time, 2 bad usage or input.
@@ -57,7 +63,7 @@ enum CommandLineTool {
             output.print(
                 helpText(
                     command: command.name, usage: command.usage, summary: command.summary,
-                    specs: command.options))
+                    specs: command.options) + command.helpDetails)
             return ExitStatus.success
         }
         do {

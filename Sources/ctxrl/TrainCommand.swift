@@ -43,6 +43,20 @@ enum TrainCommand: Subcommand {
         .flag("quiet", "print no progress on standard error"),
     ]
 
+    /// The PPO settings with their CartPole defaults, from the same table that scenario files
+    /// are read with.
+    static var helpDetails: String {
+        let defaults = PPOConfiguration.defaults(for: .cartpole)
+        let fields = PPOConfiguration.fields
+        let width = (fields.map(\.key.count).max() ?? 0) + 2
+        let lines = fields.map { field in
+            "  " + field.key.padding(toLength: width, withPad: " ", startingAt: 0) + field.help
+                + " (cartpole: " + field.value(in: defaults) + ")"
+        }
+        return "\n\nPPO settings for --ppo KEY=VALUE and a scenario's \"ppo\" table "
+            + "(other environments' defaults: docs/scenarios.md):\n" + lines.joined(separator: "\n")
+    }
+
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
         if arguments.has("dry-run") {
