@@ -7,7 +7,7 @@ import Transfer
 enum StrategyComparison {
     static let strategies: [StrategyName] = [
         .mbtlGaussianProcess, .mbtlPseudoGreedy, .mbtlEquidistant, .random, .sequentialOracle,
-        .oracle, .independent,
+        .oracle, .independent, .multitask,
     ]
 
     static func run(matrix: TransferMatrix, plan: TrainPlan, store: RunStore) throws
@@ -19,6 +19,7 @@ enum StrategyComparison {
             if !isOneDimensional && (name == .mbtlPseudoGreedy || name == .mbtlEquidistant) {
                 continue
             }
+            if name == .multitask && matrix.multitaskReturns == nil { continue }
             let report = try runOfflineSelection(
                 matrix: matrix, strategy: name, budget: plan.scenario.budget,
                 options: plan.selectionOptions)

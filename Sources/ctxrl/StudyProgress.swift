@@ -35,8 +35,8 @@ final class StudyProgress: @unchecked Sendable {
         case .trainingProgress(let source, let progress):
             let recent = progress.recentReturn.map { String(format: "return %.1f", $0) } ?? ""
             reporter.update(
-                stage: "source \(source)", done: progress.update, total: progress.updates,
-                detail: recent)
+                stage: source >= 0 ? "source \(source)" : "multi-task policy",
+                done: progress.update, total: progress.updates, detail: recent)
         case .unitFinished(let unit):
             unitsFinished += 1
             reporter.finishLine()

@@ -139,8 +139,20 @@ enum TrainCommand: Subcommand {
         if plan.scenario.strategy == "all" {
             let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
             progress.stage("training all \(study.count) contexts, \(parallel) at a time")
-            let (units, matrix) = try study.runAllUnits(parallelism: parallel)
+            let (units, unitMatrix) = try study.runAllUnits(parallelism: parallel)
             result.units = units
+            // The multi-task baseline with the steps of all N trainings together, and with
+            // the steps of a single one.
+            let steps = plan.scenario.ppo.totalSteps
+            progress.stage("training the multi-task baseline on all \(study.count) contexts")
+            result.multitask = [
+                try study.runMultitask(label: "equal-total", totalSteps: steps * study.count),
+                try study.runMultitask(label: "equal-unit", totalSteps: steps),
+            ]
+            progress.finishLine()
+            let matrix = TransferMatrix(
+                returns: unitMatrix.returns, returnBounds: unitMatrix.returnBounds,
+                labels: unitMatrix.labels, multitaskReturns: result.multitask[0].means)
             result.matrix = matrix
             result.reports = try StrategyComparison.run(
                 matrix: matrix, plan: plan, store: plan.store)
@@ -174,6 +186,8 @@ struct TrainResult {
     var matrix: TransferMatrix?
     /// The sources the shared policy trains on: the selection's choices.
     var sharedSources: [Int] = []
+    /// The multi-task baselines of `--strategy all`: equal total steps, then equal unit steps.
+    var multitask: [MultitaskResult] = []
     var shared: SharedPolicyResult?
     var reports: [SelectionReport] = []
     var trainingSeconds = 0.0

@@ -45,6 +45,22 @@ enum TrainSummary {
                 header: ["strategy", "V_1 ... V_K", "mean", "sample efficiency"], rows: rows
             ).map { "  " + $0 }
         }
+        if !result.multitask.isEmpty {
+            let bounds = plan.scenario.environment.returnBounds
+            lines.append("Multi-task baseline (one policy, context visible, all contexts):")
+            lines += alignedColumns(
+                header: ["budget", "steps", "V"],
+                rows: result.multitask.map { baseline in
+                    let normalized = baseline.means.map {
+                        TransferMatrix.normalizedPerformance($0, returnBounds: bounds)
+                    }
+                    return [
+                        baseline.label, String(baseline.totalSteps),
+                        String(format: "%.3f", normalized.reduce(0, +) / Double(normalized.count)),
+                    ]
+                }
+            ).map { "  " + $0 }
+        }
         if let shared = result.shared {
             let independent = result.steps.last?.generalizedPerformance
                 ?? result.reports.first?.curve.last
