@@ -76,14 +76,32 @@ enum RunReport {
                 name: name, x: steps.map { Double($0.step + 1) },
                 y: steps.map { $0.generalizedPerformance ?? .nan })
         }
+        // Curves without steps of their own: the mean of random orderings as a series, and
+        // the reference values (oracle, independent, multi-task) as horizontal lines.
+        var allSeries = series
+        var references: [ReferenceLine] = []
+        let curveKeys = Set(export.metrics.map(\.key)).filter {
+            $0.hasPrefix("selection/") && $0.hasSuffix("/generalized_performance")
+        }
+        for key in curveKeys.sorted() {
+            let name = String(key.split(separator: "/")[1])
+            let points = export.metrics.filter { $0.key == key }.sorted { $0.step < $1.step }
+            if name == "random" {
+                allSeries.append(PlotSeries(
+                    name: "random (mean of orderings)", x: points.map { Double($0.step) },
+                    y: points.map(\.value)))
+            } else if let value = points.first?.value {
+                references.append(ReferenceLine(name: name, value: value))
+            }
+        }
         var items: [ReportItem] = []
-        if !series.isEmpty {
+        if !allSeries.isEmpty {
             items.append(.figure(
                 svg: LinePlot(
                     title: "Generalized performance after k trainings",
                     xAxis: PlotAxis(title: "trainings k"),
-                    yAxis: PlotAxis(title: "V_k", unit: "normalised return"), series: series,
-                    showsMarkers: true
+                    yAxis: PlotAxis(title: "V_k", unit: "normalised return"), series: allSeries,
+                    referenceLines: references, showsMarkers: true
                 ).svg(),
                 caption: "V_k = mean over targets of the best normalised return of any policy "
                     + "trained so far."))

@@ -34,6 +34,17 @@ enum StrategyComparison {
                         acquisitionValues: decision.acquisitionValues,
                         generalizedPerformance: step.generalizedPerformance))
             }
+            if report.steps.isEmpty {
+                // Reference values and the mean of random orderings have no steps of their
+                // own; their curves go to run-level metrics for the report.
+                try store.logMetrics(
+                    run: plan.run,
+                    report.curve.enumerated().map { index, value in
+                        MetricSample(
+                            key: "selection/\(report.strategy)/generalized_performance",
+                            step: index + 1, value: value)
+                    })
+            }
             reports.append(report)
         }
         return reports

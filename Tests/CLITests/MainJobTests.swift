@@ -194,6 +194,16 @@ final class MainJobTests: XCTestCase {
         // The oracle is an upper bound of every selection strategy's curve.
         let oracle = try XCTUnwrap(
             strategies.first { $0["strategy"] as? String == "oracle" }?["curve"] as? [Double])
+        // The report draws every strategy with the baselines as lines.
+        let reportPath = directory.appendingPathComponent("report.html").path
+        let reported = try CommandRunner.run(["report", "1", "--out", reportPath, "--db", path])
+        XCTAssertEqual(reported.status, 0, reported.error)
+        let html = try String(contentsOfFile: reportPath, encoding: .utf8)
+        for name in ["random (mean of orderings)", "oracle", "independent", "multitask",
+                     "mbtl-gp", "Transfer matrix"] {
+            XCTAssertTrue(html.contains(name), name)
+        }
+
         // The multi-task policy is not one of the trained sources, so the oracle does not
         // bound it.
         for strategy in strategies where strategy["strategy"] as? String != "multitask" {
