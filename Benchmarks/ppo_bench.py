@@ -63,7 +63,7 @@ def run_ctxrl(seed, binary):
     output = subprocess.run(
         [binary, "train", "--env", "cartpole", "--contexts", "default", "--steps", str(STEPS),
          "--seed", str(seed), "--episodes", str(EPISODES), "--quiet", "--json",
-         "--db", "/tmp/ctxrl-ppo-bench.sqlite", "--budget", "1", "--policy", "none"],
+         "--db", "/tmp/ctxrl-ppo-bench.sqlite", "--budget", "1", "--policy", "none", "--no-artifacts"],
         check=True, capture_output=True, text=True).stdout
     # The summary table comes first; the JSON summary is the last line.
     summary = json.loads(output.strip().splitlines()[-1])
