@@ -29,7 +29,16 @@ enum ReportCommand: Subcommand {
         let gif = try store.artifacts(run: run).last { $0.kind == "gif" }
             .flatMap { FileManager.default.contents(atPath: $0.path) }
         let report = try RunReport.build(store: store, run: run, gif: gif)
-        try Data(report.html().utf8).write(to: URL(fileURLWithPath: target))
+        let folder = (target as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
+        }
+        do {
+            try Data(report.html().utf8).write(to: URL(fileURLWithPath: target))
+        } catch {
+            throw UsageError("cannot write '\(target)': \(error.localizedDescription)")
+        }
         try store.addArtifact(run: run, kind: "report", path: target)
         output.print("wrote \(target)")
     }
