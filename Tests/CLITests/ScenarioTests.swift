@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import XCTest
 
 final class ScenarioTests: XCTestCase {
@@ -47,21 +48,33 @@ final class ScenarioTests: XCTestCase {
 
     func testMalformedScenariosExitTwoAndNameTheKey() throws {
         let directory = try CommandRunner.temporaryDirectory()
-        let store = directory.appendingPathComponent("runs.sqlite")
+        let missing = directory.appendingPathComponent("missing.sqlite")
         // A store with one run in it must come out byte for byte unchanged.
         let existing = directory.appendingPathComponent("existing.sqlite")
-        let first = try CommandRunner.run(["runs", "list", "--db", existing.path])
-        XCTAssertEqual(first.status, 2, "runs list on a missing store")
+        do {
+            let store = try RunStore(path: existing.path)
+            try store.createRun(
+                name: "kept", kind: "train", configuration: "{}", seed: 1, ctxrlVersion: "test")
+        }
+        let before = try storeBytes(existing)
         for (name, expected) in Self.malformed.sorted(by: { $0.key < $1.key }) {
             let file = Self.testsDirectory
                 .appendingPathComponent("MalformedScenarios/\(name).json").path
-            let result = try CommandRunner.run(
-                ["train", "--scenario", file, "--db", store.path, "--quiet"])
-            XCTAssertEqual(result.status, 2, name)
-            XCTAssertTrue(result.error.contains("\(name).json"), "\(name): \(result.error)")
-            XCTAssertTrue(result.error.contains(expected), "\(name): \(result.error)")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: store.path), name)
+            for store in [missing, existing] {
+                let result = try CommandRunner.run(
+                    ["train", "--scenario", file, "--db", store.path, "--quiet"])
+                XCTAssertEqual(result.status, 2, name)
+                XCTAssertTrue(result.error.contains("\(name).json"), "\(name): \(result.error)")
+                XCTAssertTrue(result.error.contains(expected), "\(name): \(result.error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: missing.path), name)
+            XCTAssertEqual(try storeBytes(existing), before, name)
         }
+    }
+
+    /// The bytes of a store file and of its write-ahead log, if any.
+    func storeBytes(_ url: URL) throws -> [Data] {
+        [url.path, url.path + "-wal"].map { FileManager.default.contents(atPath: $0) ?? Data() }
     }
 
     func testShippedScenariosMatchBuiltInDefaults() throws {
