@@ -5,7 +5,11 @@
 
 DEBIAN_PACKAGES := libopenblas-dev libsqlite3-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev libgif-dev pkg-config
 SWIFT ?= swift
-RUN_ARGS ?=
+# The main job's environment and context set, and any further options of 'ctxrl train',
+# for example: make run ENV=acrobot ARGS="--budget 3 --seed 1"
+ENV ?= cartpole
+CONTEXTS ?= grid
+ARGS ?=
 
 .PHONY: run test build deps bench clean
 
@@ -27,7 +31,7 @@ build: deps
 	$(SWIFT) build -c release --product ctxrl
 
 run: build
-	$(SWIFT) run -c release ctxrl $(RUN_ARGS)
+	.build/release/ctxrl train --env $(ENV) --contexts $(CONTEXTS) $(ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests

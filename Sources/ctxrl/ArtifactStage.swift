@@ -12,11 +12,15 @@ enum ArtifactStage {
     /// At most this many steps go into the GIF, so that the report stays a few megabytes.
     static let maximumGIFSteps = 300
 
-    static func run(plan: TrainPlan, result: TrainResult, folder: String) throws -> (
-        gif: String?, report: String
-    ) {
+    /// Writes both files, named after the store file and the run id so that runs of different
+    /// stores do not overwrite each other (the default store gives `run1_report.html`).
+    static func run(plan: TrainPlan, result: TrainResult, folder: String, storePath: String)
+        throws -> (gif: String?, report: String)
+    {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let prefix = (folder as NSString).appendingPathComponent("run\(plan.run.rawValue)")
+        let store = ((storePath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = store == "ctxrl-runs" ? "run\(plan.run.rawValue)" : "\(store)-run\(plan.run.rawValue)"
+        let prefix = (folder as NSString).appendingPathComponent(name)
         var gifPath: String?
         var gifData: Data?
         // The first chosen source's policy, acting on its own context.
@@ -45,5 +49,18 @@ enum ArtifactStage {
         try Data(report.html().utf8).write(to: URL(fileURLWithPath: reportPath))
         try plan.store.addArtifact(run: plan.run, kind: "report", path: reportPath)
         return (gifPath, reportPath)
+    }
+
+    /// Describes a file error in one sentence: the path and the system's reason.
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain,
+            let path = nsError.userInfo[NSFilePathErrorKey] as? String
+        {
+            let reason = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError)
+                .map { String(cString: strerror(Int32($0.code))) } ?? nsError.localizedDescription
+            return "'\(path)': \(reason)"
+        }
+        return String(describing: error)
     }
 }

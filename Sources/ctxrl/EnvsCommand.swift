@@ -76,10 +76,11 @@ enum EnvsCommand: Subcommand {
     }
 }
 
-/// A number in its shortest round-tripping form, without a trailing ".0" on integers.
+/// A number for tables: integers without a trailing ".0", others to twelve significant digits.
 func format(_ value: Double) -> String {
     if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
+    // Twelve significant digits hide binary rounding such as 0.00015000000000000001.
+    return String(format: "%.12g", value)
 }
 
 /// Rows padded so that columns line up, header first.

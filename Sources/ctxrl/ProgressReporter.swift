@@ -27,7 +27,8 @@ final class ProgressReporter {
         }
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let elapsed = Date().timeIntervalSince(stageStart)
-        let remaining = fraction > 0 ? elapsed * (1 - fraction) / fraction : .nan
+        // Under a second in, the rate is too noisy to extrapolate; show "?" instead.
+        let remaining = fraction > 0 && elapsed >= 1 ? elapsed * (1 - fraction) / fraction : .nan
         let suffix = detail.isEmpty ? "" : "  " + detail
         if output.errorIsTerminal {
             let width = 24

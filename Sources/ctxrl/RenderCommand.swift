@@ -37,8 +37,14 @@ enum RenderCommand: Subcommand {
         let (kind, actor, label) = try chooseActor(arguments)
         let context = try arguments.context(for: kind)
         let state = try arguments.numberList("state")
-        try FileManager.default.createDirectory(
-            atPath: folder, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw UsageError(
+                "cannot create the folder \(ArtifactStage.describe(error)); give a writable "
+                    + "folder with --out")
+        }
         let caption = try CaptionRenderer()
         for episode in 0..<episodes {
             let environment = try kind.makeSingleEnvironment(

@@ -30,14 +30,16 @@ enum ReportCommand: Subcommand {
             .flatMap { FileManager.default.contents(atPath: $0.path) }
         let report = try RunReport.build(store: store, run: run, gif: gif)
         let folder = (target as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true)
-        }
         do {
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+            }
             try Data(report.html().utf8).write(to: URL(fileURLWithPath: target))
         } catch {
-            throw UsageError("cannot write '\(target)': \(error.localizedDescription)")
+            throw UsageError(
+                "cannot write the report to \(ArtifactStage.describe(error)); give a writable "
+                    + "path with --out")
         }
         try store.addArtifact(run: run, kind: "report", path: target)
         output.print("wrote \(target)")

@@ -243,7 +243,7 @@ enum RunReport {
                 ? sources.map { labels[$0] } : (0..<attention.columns).map { "source \($0)" }
             items.append(.figure(
                 svg: HeatMap(
-                    title: "Open-book attention of each target over the trained sources",
+                    title: "Open-book attention over the trained sources",
                     rowTitle: "target", columnTitle: "source", rowLabels: labels,
                     columnLabels: columnLabels,
                     values: (0..<attention.rows).map { attention.row($0) },

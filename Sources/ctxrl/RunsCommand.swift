@@ -5,7 +5,8 @@ import RunStore
 enum RunsCommand: Subcommand {
     static let name = "runs"
     static let usage =
-        "list | show ID | export ID --format csv|json [--table metrics|evaluations|selection] [--db PATH]"
+        "list | show ID | export ID --format csv|json [--table metrics|evaluations|selection|matrix] "
+        + "[--db PATH]"
     static let summary = "List runs, show one, or export one as CSV or JSON."
     static let options: [OptionSpec] = [
         .value("db", "PATH", "run store file (default ctxrl-runs.sqlite)"),
@@ -155,7 +156,24 @@ enum RunsCommand: Subcommand {
                 "the transfer matrix of run \(export.run.id.rawValue) is incomplete: \(complete) "
                     + "of \(count) sources are evaluated; train every context with --strategy all")
         }
-        return rows.map { row in row.map { JSONText.render($0!) }.joined(separator: ",") }
-            .joined(separator: "\n")
+        // A header of the varied features labels the columns; the multi-task baseline of a
+        // `--strategy all` run, when present, is the extra last row that `select` reads.
+        let varied = Set(export.contexts.flatMap { context in
+            context.features.keys.filter { key in
+                export.contexts.contains { $0.features[key] != context.features[key] }
+            }
+        }).sorted()
+        let labels = export.contexts.sorted { $0.index < $1.index }.map { context in
+            "\"" + varied.map { "\($0)=\(format(context.features[$0] ?? .nan))" }
+                .joined(separator: ",") + "\""
+        }
+        var lines = varied.isEmpty ? [] : [labels.joined(separator: ",")]
+        lines += rows.map { row in row.map { JSONText.render($0!) }.joined(separator: ",") }
+        let multitask = export.metrics.filter { $0.key == "multitask/equal-total/return_mean" }
+            .sorted { $0.step < $1.step }
+        if multitask.count == count {
+            lines.append(multitask.map { JSONText.render($0.value) }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n")
     }
 }

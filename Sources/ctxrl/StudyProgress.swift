@@ -35,7 +35,7 @@ final class StudyProgress: @unchecked Sendable {
         case .trainingProgress(let source, let progress):
             let recent = progress.recentReturn.map { String(format: "return %.1f", $0) } ?? ""
             reporter.update(
-                stage: source >= 0 ? "source \(source)" : "multi-task policy",
+                stage: (source >= 0 ? "source \(source)" : "multi-task policy") + " PPO updates",
                 done: progress.update, total: progress.updates, detail: recent)
         case .unitFinished(let unit):
             unitsFinished += 1
@@ -56,7 +56,7 @@ final class StudyProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let recent = recentReturn.map { String(format: "return %.1f", $0) } ?? ""
-        reporter.update(stage: label, done: update, total: updates, detail: recent)
+        reporter.update(stage: label + " PPO updates", done: update, total: updates, detail: recent)
     }
 
     func finishLine() {

@@ -76,10 +76,12 @@ enum TrainCommand: Subcommand {
             settings: plan.settings, contextSet: plan.contextSet, store: plan.store, run: plan.run)
         study.onEvent = { progress.handle($0) }
         study.shouldCancel = { Interrupt.isRequested }
-        output.log(
+        if !arguments.has("quiet") {
+            output.log(
             "run \(plan.run.rawValue) in \(storePath): \(plan.scenario.environment.rawValue), "
                 + "\(plan.contextSet.contexts.count) contexts, strategy \(plan.scenario.strategy), "
                 + "budget \(plan.scenario.budget), seed \(plan.scenario.seed)")
+        }
 
         let result: TrainResult
         do {
@@ -101,18 +103,23 @@ enum TrainCommand: Subcommand {
             throw error
         }
         progress.finishLine()
+        // The study is complete and stored before the pictures are drawn, so the report shows
+        // the final status and a failed picture loses nothing.
+        try plan.store.finishRun(plan.run, status: .finished)
         var artifacts: (gif: String?, report: String)?
+        var artifactError: String?
         if !arguments.has("no-artifacts") {
             progress.stage("rendering a rollout and writing the report")
             do {
                 artifacts = try ArtifactStage.run(
-                    plan: plan, result: result, folder: arguments.string("out") ?? "ctxrl-out")
+                    plan: plan, result: result, folder: arguments.string("out") ?? "ctxrl-out",
+                    storePath: storePath)
             } catch {
-                // The study itself is stored; a failed picture must not fail the run.
-                output.error("could not write the GIF or the report: \(error)")
+                artifactError = "the run is stored, but the GIF or the report could not be "
+                    + "written: \(ArtifactStage.describe(error)); write them later with "
+                    + "'ctxrl report \(plan.run.rawValue) --out FILE.html --db \(storePath)'"
             }
         }
-        try plan.store.finishRun(plan.run, status: .finished)
         output.print(TrainSummary.table(result, plan: plan))
         if let artifacts {
             if let gif = artifacts.gif { output.print("Rollout GIF: \(gif)") }
@@ -120,6 +127,10 @@ enum TrainCommand: Subcommand {
         }
         if arguments.has("json") {
             output.print(TrainSummary.json(result, plan: plan).rendered)
+        }
+        if let artifactError {
+            output.error(artifactError)
+            exit(ExitStatus.failure)
         }
     }
 

@@ -44,6 +44,14 @@ enum TrainSummary {
             lines += alignedColumns(
                 header: ["strategy", "V_1 ... V_K", "mean", "sample efficiency"], rows: rows
             ).map { "  " + $0 }
+            if let first = result.reports.first {
+                lines.append(
+                    String(
+                        format: "  Sample efficiency is N / k*, where k* is the first k that "
+                            + "reaches %.3f, the better of independent and multi-task training; "
+                            + "- means not within the budget.",
+                        first.baselinePerformance))
+            }
         }
         if !result.multitask.isEmpty {
             let bounds = plan.scenario.environment.returnBounds
@@ -68,12 +76,12 @@ enum TrainSummary {
             var rows: [[String]] = []
             if let independent {
                 rows.append([
-                    "\(result.sharedSources.count) independent policies (best per target)",
+                    "independent policies on \(result.sharedSources.count) sources (best per target)",
                     String(format: "%.3f", independent), String(shared.independentParameterCount),
                 ])
             }
             rows.append([
-                "shared \(shared.kind.rawValue) policy, zero-shot \(shared.mode.rawValue)",
+                "shared \(shared.kind.rawValue) policy (zero-shot rule: \(shared.mode.rawValue))",
                 String(format: "%.3f", shared.generalizedPerformance),
                 String(shared.counts.trainable),
             ])

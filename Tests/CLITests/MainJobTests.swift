@@ -40,8 +40,9 @@ final class MainJobTests: XCTestCase {
             Self.tinyArguments + ["--db", path, "--out", out, "--json"])
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertTrue(result.output.contains("Selection with mbtl-gp on 3 contexts"), result.output)
-        XCTAssertTrue(result.output.contains("Report: \(out)/run1_report.html"), result.output)
-        let report = try String(contentsOfFile: out + "/run1_report.html", encoding: .utf8)
+        XCTAssertTrue(result.output.contains("Report: \(out)/runs-run1_report.html"), result.output)
+        let report = try String(contentsOfFile: out + "/runs-run1_report.html", encoding: .utf8)
+        XCTAssertTrue(report.contains("finished"))
         XCTAssertTrue(report.contains("<svg"))
         XCTAssertTrue(report.contains("data:image/gif;base64,"))
 
@@ -182,7 +183,8 @@ final class MainJobTests: XCTestCase {
         let exported = try CommandRunner.run(
             ["runs", "export", "1", "--format", "csv", "--table", "matrix", "--db", path])
         XCTAssertEqual(exported.status, 0, exported.error)
-        XCTAssertEqual(exported.outputLines.count, 3)
+        // A header, three sources, and the multi-task row.
+        XCTAssertEqual(exported.outputLines.count, 5)
         let matrixPath = directory.appendingPathComponent("matrix.csv")
         try exported.output.write(to: matrixPath, atomically: true, encoding: .utf8)
         let selected = try CommandRunner.run(
