@@ -1,6 +1,6 @@
 /// The kinds of policy trained on several source contexts.
 public enum MultiTaskPolicyKind: String, Codable, CaseIterable, Sendable {
-    /// One independent 64-64 policy per source, each trained on its source alone.
+    /// One independent policy per source, each trained on its source alone.
     case mlp
     /// One MLP with the scaled context appended to the observation, its hidden width chosen
     /// so that its parameter count matches an adapter model's (`AdapterSettings.sharedMatches`).

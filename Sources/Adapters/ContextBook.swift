@@ -18,8 +18,14 @@ import Numerics
 /// The router mixes the sources' routing weights with `alpha` and fuses the result into each
 /// training source's own routing with the gate `g_n` (see `AdapterRouter`). `beta_n` starts
 /// at `gateBias` (-3 by default, so `g` is about 0.047) and `u_n` at zero, so training starts
-/// close to each source's own routing. Embeddings start standard normal and `W_q` uniform in
-/// ±1/sqrt(features).
+/// close to each source's own routing.
+///
+/// The query map starts orthogonal with gain `e^(1/4)`, `b_q` at zero, and each embedding at
+/// its source's own query, `E_k = W_q z_k`. When `e >= features`, `W_q^T W_q = sqrt(e) I`,
+/// so the first scores are `z . z_k`: attention starts as a soft nearest-source rule in
+/// standardised context space, and training moves it from there. With fewer dimensions than
+/// features, `W_q^T W_q` is `sqrt(e)` times a projection, and the rule applies to the
+/// projected features.
 public final class ContextBook: ParameterOwner {
     /// The source embeddings `E`, `sources x e`.
     public let embeddings: Parameter
@@ -43,18 +49,18 @@ public final class ContextBook: ParameterOwner {
         let features = sourceFeatures[0].count
         precondition(sourceFeatures.allSatisfy { $0.count == features }, "feature counts differ")
         self.sourceFeatures = sourceFeatures
-        embeddings = Parameter(
-            name: "book.embeddings",
-            value: Matrix(rows: sourceFeatures.count, columns: embeddingDimension))
-        for index in 0..<embeddings.value.count {
-            embeddings.value.storage[index] = Float(rng.normal())
-        }
-        queryWeight = Parameter(
-            name: "book.query.weight", value: Matrix(rows: embeddingDimension, columns: features))
-        Initialization.uniform(
-            queryWeight, bound: 1 / Double(max(features, 1)).squareRoot(), rng: &rng)
+        let query = Linear(inputs: features, outputs: embeddingDimension)
+        Initialization.orthogonal(
+            query, gain: Foundation.pow(Double(embeddingDimension), 0.25), rng: &rng)
+        queryWeight = Parameter(name: "book.query.weight", value: query.weight.value)
         queryBias = Parameter(
             name: "book.query.bias", value: Matrix(rows: 1, columns: embeddingDimension))
+        // Each key starts as its source's own query: E = Z W_q^T.
+        let sourceMatrix = Matrix(
+            rows: sourceFeatures.count, columns: features, storage: sourceFeatures.flatMap { $0 })
+        embeddings = Parameter(
+            name: "book.embeddings",
+            value: Matrix.product(sourceMatrix, query.weight.value, transposeB: true))
         gateWeight = Parameter(
             name: "book.gate.weight", value: Matrix(rows: gateCount, columns: features))
         gateBias = Parameter(

@@ -125,6 +125,16 @@ final class AdaptedActorCriticTests: XCTestCase {
         XCTAssertTrue(weights.allSatisfy { $0 > 0 })
     }
 
+    func testAttentionStartsAsContextDotProduct() {
+        // Sources sit at standardised features -1, 0 and 1. The embedding dimension 8 is at
+        // least the 1 feature, so the first scores are z . z_k = [-0.5, 0, 0.5] for z = 0.5.
+        let weights = makeNetwork(.openbook).router.book!.attend([0.5]).weights
+        let expected = softmax([-0.5, 0, 0.5])
+        for (value, reference) in zip(weights, expected) {
+            XCTAssertEqual(value, reference, accuracy: 1e-5)
+        }
+    }
+
     // MARK: - Settings
 
     func testSettingsDecodeMissingKeysAsDefaults() throws {
