@@ -18,7 +18,7 @@ public struct ContextEncoder: Codable, Equatable, Sendable {
     /// The standard deviation of each scaled feature over the sources; 0 where they agree.
     public let standardDeviation: [Double]
 
-    /// Computes the statistics of `sources` (scaled to [0, 1]).
+    /// Computes the statistics of `scaledSources`, the source contexts scaled to [0, 1].
     public init(scaledSources: [[Double]]) {
         precondition(!scaledSources.isEmpty, "an encoder needs at least one source")
         let count = Double(scaledSources.count)
