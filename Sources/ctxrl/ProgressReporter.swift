@@ -7,8 +7,8 @@ final class ProgressReporter {
     private let output: Output
     private let quiet: Bool
     private let logInterval: Double
-    private var stageName = ""
-    private var stageStart = Date()
+    /// When each stage was first reported; parallel units report interleaved stages.
+    private var stageStarts: [String: Date] = [:]
     private var lastLog = Date.distantPast
     private var barVisible = false
 
@@ -21,10 +21,8 @@ final class ProgressReporter {
     /// Reports that `done` of `total` units of `stage` are finished, with a short detail.
     func update(stage: String, done: Int, total: Int, detail: String = "") {
         guard !quiet else { return }
-        if stage != stageName {
-            stageName = stage
-            stageStart = Date()
-        }
+        let stageStart = stageStarts[stage] ?? Date()
+        stageStarts[stage] = stageStart
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let elapsed = Date().timeIntervalSince(stageStart)
         // Under a second in, the rate is too noisy to extrapolate; show "?" instead.
