@@ -1,12 +1,14 @@
+import Adapters
 import Environments
 import Foundation
 
 /// `ctxrl bench`: throughput figures, printed for `docs/benchmarks.md`.
 enum BenchCommand: Subcommand {
     static let name = "bench"
-    static let usage = "env --env E [--envs N] [--steps M] | network [--seconds S]"
+    static let usage = "env --env E [--envs N] [--steps M] | network [--seconds S] | adapters"
     static let summary =
-        "Measure environment steps per second (single copy and vectorized) or network speed."
+        "Measure environment steps per second (single copy and vectorized), network speed, or "
+        + "adapter inference merged and unmerged."
     static let options: [OptionSpec] = [
         .value("env", "E", "environment to measure (bench env; required)"),
         .value("envs", "N", "vectorized copies (bench env; default 1024)"),
@@ -22,8 +24,12 @@ enum BenchCommand: Subcommand {
             try runEnvironment(arguments, output: output)
         case "network":
             try runNetwork(arguments, output: output)
+        case "adapters":
+            runAdapters(output: output)
         default:
-            throw UsageError("give what to measure: 'ctxrl bench env --env E' or 'ctxrl bench network'")
+            throw UsageError(
+                "give what to measure: 'ctxrl bench env --env E', 'ctxrl bench network' or "
+                    + "'ctxrl bench adapters'")
         }
     }
 
@@ -53,6 +59,17 @@ enum BenchCommand: Subcommand {
         output.print(
             String(format: "tanh per element: glibc tanhf %.2f ns, fastTanh %.2f ns (%.1fx)",
                    tanh.glibc, tanh.fast, tanh.glibc / tanh.fast))
+    }
+
+    static func runAdapters(output: Output) {
+        output.print("Adapter actor (CartPole sizes, 64-64, 4 sources), batch 400, forward passes:")
+        for kind in [MultiTaskPolicyKind.lora, .mhr, .openbook] {
+            let speed = AdapterBenchmark.measureMergeSpeed(kind: kind)
+            output.print(
+                String(format: "  %@: unmerged %@ passes/s, merged %@ passes/s (%.2fx)",
+                       kind.rawValue, rounded(speed.unmergedPassesPerSecond),
+                       rounded(speed.mergedPassesPerSecond), speed.speedup))
+        }
     }
 
     /// A rate with three significant digits and a thousands separator.
