@@ -10,7 +10,7 @@ import Numerics
 ///
 /// ```
 /// q        = W_q z + b_q                           (the query, e values)
-/// score_k  = q . E_k / sqrt(e)                     (scaled dot product)
+/// score_k  = (q . E_k - |E_k|^2 / 2) / sqrt(e)     (scaled dot product with key norms)
 /// alpha    = softmax(score)                        (attention over the K sources)
 /// gamma_n  = u_n . z + beta_n,   g_n = sigmoid(gamma_n)   (one gate per network n)
 /// ```
@@ -22,8 +22,9 @@ import Numerics
 ///
 /// The query map starts orthogonal with gain `e^(1/4)`, `b_q` at zero, and each embedding at
 /// its source's own query, `E_k = W_q z_k`. When `e >= features`, `W_q^T W_q = sqrt(e) I`,
-/// so the first scores are `z . z_k`: attention starts as a soft nearest-source rule in
-/// standardised context space, and training moves it from there. With fewer dimensions than
+/// so the first scores are `z . z_k - |z_k|^2 / 2`, which is `-|z - z_k|^2 / 2` up to a term
+/// shared by all sources: attention starts as a soft nearest-source rule in standardised
+/// context space, and training moves it from there. With fewer dimensions than
 /// features, `W_q^T W_q` is `sqrt(e)` times a projection, and the rule applies to the
 /// projected features.
 public final class ContextBook: ParameterOwner {
@@ -94,8 +95,15 @@ public final class ContextBook: ParameterOwner {
             }
         }
         let scale = 1 / Double(dimension).squareRoot()
+        // score_k = (q . E_k - |E_k|^2 / 2) / sqrt(e) = -(|q - E_k|^2 - |q|^2) / (2 sqrt(e)).
+        // The |q|^2 term is the same for every k, so the softmax ranks sources by their
+        // distance to the query: a plain dot product would favour the source with the
+        // largest key in the query's direction instead of the nearest one.
         let scores = (0..<sourceCount).map { k in
-            (0..<dimension).reduce(0.0) { $0 + query[$1] * Double(embeddings.value[k, $1]) } * scale
+            (0..<dimension).reduce(0.0) { total, d in
+                let key = Double(embeddings.value[k, d])
+                return total + query[d] * key - 0.5 * key * key
+            } * scale
         }
         return (softmax(scores), query)
     }
@@ -105,7 +113,7 @@ public final class ContextBook: ParameterOwner {
     ///
     /// ```
     /// dscore_k = alpha_k (dalpha_k - sum_j alpha_j dalpha_j)
-    /// dE_k    += dscore_k q / sqrt(e)
+    /// dE_k    += dscore_k (q - E_k) / sqrt(e)
     /// dq       = sum_k dscore_k E_k / sqrt(e)
     /// dW_q    += dq z^T,   db_q += dq
     /// ```
@@ -119,7 +127,8 @@ public final class ContextBook: ParameterOwner {
         for k in 0..<sourceCount {
             let scoreGradient = weights[k] * (weightGradient[k] - weightedSum)
             for d in 0..<dimension {
-                embeddings.gradient[k, d] += Float(scoreGradient * query[d] * scale)
+                let key = Double(embeddings.value[k, d])
+                embeddings.gradient[k, d] += Float(scoreGradient * (query[d] - key) * scale)
                 queryGradient[d] += scoreGradient * Double(embeddings.value[k, d]) * scale
             }
         }

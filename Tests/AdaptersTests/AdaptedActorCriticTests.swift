@@ -125,14 +125,23 @@ final class AdaptedActorCriticTests: XCTestCase {
         XCTAssertTrue(weights.allSatisfy { $0 > 0 })
     }
 
-    func testAttentionStartsAsContextDotProduct() {
+    func testAttentionStartsAsNearestSourceRule() {
         // Sources sit at standardised features -1, 0 and 1. The embedding dimension 8 is at
-        // least the 1 feature, so the first scores are z . z_k = [-0.5, 0, 0.5] for z = 0.5.
-        let weights = makeNetwork(.openbook).router.book!.attend([0.5]).weights
-        let expected = softmax([-0.5, 0, 0.5])
+        // least the 1 feature, so the first scores are -(z - z_k)^2 / 2 up to a shared term:
+        // [-1.125, -0.125, -0.125] for z = 0.5.
+        let book = makeNetwork(.openbook).router.book!
+        let weights = book.attend([0.5]).weights
+        let expected = softmax([-1.125, -0.125, -0.125])
         for (value, reference) in zip(weights, expected) {
             XCTAssertEqual(value, reference, accuracy: 1e-5)
         }
+    }
+
+    func testAttentionFavoursNearestSourceNotLargestKey() {
+        // z = 0.2 is nearest to the source at 0; a plain dot product would favour the source
+        // at 1 for every positive z.
+        let weights = makeNetwork(.openbook).router.book!.attend([0.2]).weights
+        XCTAssertEqual(weights.firstIndex(of: weights.max()!), 1)
     }
 
     // MARK: - Settings
