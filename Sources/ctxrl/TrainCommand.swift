@@ -32,8 +32,9 @@ enum TrainCommand: Subcommand {
                + "(default 20)"),
         .value("seed", "N", "run seed; fixes every random stream (default 0)"),
         .value("db", "PATH", "run store file (default ctxrl-runs.sqlite)"),
-        .value("policy", "P", "shared policy trained on the chosen sources afterwards: none, "
-               + "shared, lora, mhr, openbook (default openbook)"),
+        .value("policy", "P", "policy trained on the chosen sources afterwards and evaluated "
+               + "zero-shot: none, mlp (one per source, nearest source acts), shared, lora, "
+               + "mhr, openbook (default openbook)"),
         .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
         .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
         .flag("no-artifacts", "skip the rollout GIF and the HTML report"),

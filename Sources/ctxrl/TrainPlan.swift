@@ -198,7 +198,7 @@ struct TrainPlan {
                 "budget \(scenario.budget) exceeds the \(count) contexts of '\(scenario.contexts)'; "
                     + "give --budget \(count) or less", key: "budget")
         }
-        let policies = ["none", "shared", "lora", "mhr", "openbook"]
+        let policies = ["none", "mlp", "shared", "lora", "mhr", "openbook"]
         guard policies.contains(scenario.policy) else {
             throw invalid(
                 "policy '\(scenario.policy)' is unknown; use one of "
