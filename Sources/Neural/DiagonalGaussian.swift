@@ -29,18 +29,18 @@ public struct DiagonalGaussian {
     public var batchSize: Int { mean.rows }
     public var dimension: Int { mean.columns }
 
-    /// The clamped log standard deviation of dimension `j`.
+    /// Returns the clamped log standard deviation of dimension `j`.
     public func logStd(_ j: Int) -> Double {
         min(max(Double(rawLogStd[j]), Self.minLogStd), Self.maxLogStd)
     }
 
-    /// Whether the clamp changes dimension `j`, which zeroes its gradient.
+    /// Returns whether the clamp changes dimension `j`, which zeroes its gradient.
     func isClamped(_ j: Int) -> Bool {
         let value = Double(rawLogStd[j])
         return value < Self.minLogStd || value > Self.maxLogStd
     }
 
-    /// The log-density of each row of `actions` (`batch x dimension`), summed over dimensions:
+    /// Computes the log-density of each row of `actions` (`batch x dimension`), summed over dimensions:
     /// `sum_j -(a_j - mu_j)^2 / (2 sigma_j^2) - log sigma_j - log sqrt(2 pi)`.
     public func logProbability(of actions: Matrix<Double>) -> [Double] {
         precondition(actions.rows == batchSize && actions.columns == dimension)
@@ -53,13 +53,13 @@ public struct DiagonalGaussian {
         }
     }
 
-    /// The entropy of each distribution: `sum_j (0.5 + log sqrt(2 pi) + log sigma_j)`.
+    /// Computes the entropy of each distribution: `sum_j (0.5 + log sqrt(2 pi) + log sigma_j)`.
     public func entropy() -> [Double] {
         let value = (0..<dimension).reduce(0.0) { $0 + 0.5 + Self.logSqrtTwoPi + logStd($1) }
         return Array(repeating: value, count: batchSize)
     }
 
-    /// One sample per row, `mu + sigma * N(0, 1)`, in double precision.
+    /// Draws one sample per row, `mu + sigma * N(0, 1)`, in double precision.
     public func sample(rng: inout RandomStream) -> Matrix<Double> {
         var result = Matrix<Double>(rows: batchSize, columns: dimension)
         for i in 0..<batchSize {
@@ -70,12 +70,12 @@ public struct DiagonalGaussian {
         return result
     }
 
-    /// The means as actions (the deterministic mode).
+    /// Returns the means as actions (the deterministic mode).
     public func mode() -> Matrix<Double> {
         Matrix(rows: batchSize, columns: dimension, storage: mean.storage.map(Double.init))
     }
 
-    /// The gradients of
+    /// Computes the gradients of
     /// `sum_i logProbabilityWeights[i] * log p_i(a_i) + entropyWeights[i] * H_i`
     /// with respect to the means and the (raw) log standard deviations.
     ///

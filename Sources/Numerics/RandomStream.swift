@@ -3,10 +3,10 @@ import Foundation
 /// A seeded stream of pseudo-random numbers: xoshiro256** 1.0 (Blackman and Vigna, 2018),
 /// seeded through SplitMix64.
 ///
-/// One run seed fixes everything. A stream never shares state with another; independent
-/// streams for environment copies, context sampling and action sampling are derived with
-/// `child(_:)`, which depends only on this stream's seed and the label, never on how many
-/// numbers were already drawn. Reproducibility therefore survives reordering of the draws.
+/// One run seed fixes everything. A stream never shares state with another. Independent
+/// streams for environment copies, context sampling and action sampling come from
+/// `child(_:)`, which depends only on this stream's seed and the label, not on how many
+/// numbers were already drawn, so reproducibility survives reordering of the draws.
 ///
 /// The generator has a period of 2^256 - 1 and passes BigCrush; it is not cryptographic.
 public struct RandomStream: RandomNumberGenerator, Sendable {
@@ -35,7 +35,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
-    /// The next 64 random bits.
+    /// Returns the next 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {
         let result = rotateLeft(state.1 &* 5, 7) &* 9
@@ -56,7 +56,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     // MARK: - Child streams
 
-    /// An independent stream for child number `index` of this stream.
+    /// Derives an independent stream for child number `index` of this stream.
     public func child(_ index: Int) -> RandomStream {
         var mixer = seed ^ 0x6A09_E667_F3BC_C909
         _ = RandomStream.splitMix(&mixer)
@@ -64,7 +64,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         return RandomStream(seed: RandomStream.splitMix(&mixer))
     }
 
-    /// An independent stream named by `label`, such as "environments" or "actions".
+    /// Derives an independent stream named by `label`, such as "environments" or "actions".
     ///
     /// The label is hashed with 64-bit FNV-1a, which, unlike Swift's `Hasher`, gives the same
     /// value in every process.
@@ -80,25 +80,25 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     // MARK: - Uniform
 
-    /// A uniform `Double` in [0, 1) with 53 random bits.
+    /// Draws a uniform `Double` in [0, 1) with 53 random bits.
     @inlinable
     public mutating func uniform() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A uniform `Double` in [lower, upper).
+    /// Draws a uniform `Double` in [lower, upper).
     @inlinable
     public mutating func uniform(_ lower: Double, _ upper: Double) -> Double {
         lower + (upper - lower) * uniform()
     }
 
-    /// A uniform `Float` in [0, 1) with 24 random bits.
+    /// Draws a uniform `Float` in [0, 1) with 24 random bits.
     @inlinable
     public mutating func uniformFloat() -> Float {
         Float(next() >> 40) * 0x1.0p-24
     }
 
-    /// A uniform integer in 0..<bound, without modulo bias.
+    /// Draws a uniform integer in 0..<bound, without modulo bias.
     @inlinable
     public mutating func integer(below bound: Int) -> Int {
         precondition(bound > 0, "integer(below:) needs a positive bound, got \(bound)")
@@ -107,7 +107,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     // MARK: - Normal
 
-    /// A standard normal `Double` by the Box-Muller transform.
+    /// Draws a standard normal `Double` by the Box-Muller transform.
     ///
     /// Each call draws two uniforms and returns one normal; the second is discarded so that
     /// the stream position depends only on the number of calls.
@@ -119,7 +119,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         return radius * Foundation.cos(angle)
     }
 
-    /// A normal `Double` with the given mean and standard deviation.
+    /// Draws a normal `Double` with the given mean and standard deviation.
     @inlinable
     public mutating func normal(mean: Double, standardDeviation: Double) -> Double {
         mean + standardDeviation * normal()
@@ -143,7 +143,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         return weights.lastIndex { $0 > 0 } ?? weights.count - 1
     }
 
-    /// A uniformly random permutation of 0..<count (Fisher-Yates).
+    /// Draws a uniformly random permutation of 0..<count (Fisher-Yates).
     @inlinable
     public mutating func permutation(_ count: Int) -> [Int] {
         var indices = Array(0..<count)
