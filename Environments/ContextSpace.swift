@@ -1,4 +1,4 @@
-/// What changing a context feature changes in an environment.
+/// The part of an environment that a context feature changes.
 public enum FeatureEffect: String, Codable, Sendable, CaseIterable {
     /// The equations of motion.
     case dynamics
@@ -26,7 +26,7 @@ public struct ContextFeature: Codable, Equatable, Sendable {
     public let upperBound: Double
     /// The unit, such as `m`, `kg`, `s` or `rad/s`; empty for dimensionless features.
     public let unit: String
-    /// What a change of this feature changes.
+    /// The parts of the environment that a change of this feature changes.
     public let effects: [FeatureEffect]
     /// A one-line description for `ctxrl envs`.
     public let summary: String
@@ -117,7 +117,7 @@ public struct ContextSpace: Sendable {
         Context(names: features.map(\.name), values: features.map(\.defaultValue))
     }
 
-    /// The feature called `name`, if declared.
+    /// Returns the feature called `name`, if declared.
     public func feature(named name: String) -> ContextFeature? {
         features.first { $0.name == name }
     }

@@ -26,18 +26,18 @@ public struct Categorical {
     /// The number of classes.
     public var classCount: Int { logProbabilities.columns }
 
-    /// The probability of class `k` in distribution `i`.
+    /// Returns the probability of class `k` in distribution `i`.
     public func probability(_ i: Int, _ k: Int) -> Double {
         exp(logProbabilities[i, k])
     }
 
-    /// The log-probability of `actions[i]` under distribution `i`.
+    /// Returns the log-probability of `actions[i]` under distribution `i`.
     public func logProbability(of actions: [Int]) -> [Double] {
         precondition(actions.count == batchSize, "\(actions.count) actions for \(batchSize)")
         return actions.enumerated().map { logProbabilities[$0.offset, $0.element] }
     }
 
-    /// The entropy `-sum_k p_k log p_k` of each distribution.
+    /// Computes the entropy `-sum_k p_k log p_k` of each distribution.
     public func entropy() -> [Double] {
         (0..<batchSize).map { i in
             -(0..<classCount).reduce(0.0) { total, k in
@@ -47,19 +47,19 @@ public struct Categorical {
         }
     }
 
-    /// One sample from each distribution.
+    /// Draws one sample from each distribution.
     public func sample(rng: inout RandomStream) -> [Int] {
         (0..<batchSize).map { i in
             rng.categorical(weights: (0..<classCount).map { probability(i, $0) })
         }
     }
 
-    /// The most likely class of each distribution (the first on ties).
+    /// Returns the most likely class of each distribution (the first on ties).
     public func mode() -> [Int] {
         logProbabilities.rowArgmax()
     }
 
-    /// The gradient with respect to the logits of
+    /// Computes the gradient with respect to the logits of
     /// `sum_i logProbabilityWeights[i] * log p_i(actions[i]) + entropyWeights[i] * H_i`.
     ///
     /// ```

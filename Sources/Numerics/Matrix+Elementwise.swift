@@ -121,25 +121,25 @@ extension Matrix {
 // MARK: - Reductions
 
 extension Matrix {
-    /// The sum of all elements.
+    /// Returns the sum of all elements.
     @inlinable
     public func sum() -> Scalar {
         storage.reduce(0, +)
     }
 
-    /// The mean of all elements; 0 for an empty matrix.
+    /// Returns the mean of all elements, or 0 for an empty matrix.
     @inlinable
     public func mean() -> Scalar {
         count == 0 ? 0 : sum() / Scalar(count)
     }
 
-    /// The sum of squares of all elements.
+    /// Returns the sum of squares of all elements.
     @inlinable
     public func squaredNorm() -> Scalar {
         storage.reduce(0) { $0 + $1 * $1 }
     }
 
-    /// The sum of each column, one value per column, as `A^T 1` through BLAS `?gemv`.
+    /// Returns the sum of each column, one value per column, as `A^T 1` through BLAS `?gemv`.
     ///
     /// - Complexity: O(rows x columns).
     @inlinable
@@ -147,7 +147,7 @@ extension Matrix {
         times([Scalar](repeating: 1, count: rows), transposed: true)
     }
 
-    /// The sum of each row, one value per row.
+    /// Returns the sum of each row, one value per row.
     @inlinable
     public func rowSums() -> [Scalar] {
         (0..<rows).map { i in
@@ -157,7 +157,7 @@ extension Matrix {
         }
     }
 
-    /// The index of the largest element in each row; ties go to the first.
+    /// Returns the index of the largest element in each row; ties go to the first.
     @inlinable
     public func rowArgmax() -> [Int] {
         (0..<rows).map { i in

@@ -87,12 +87,12 @@ public final class TransferStudy {
     /// The number of contexts N (sources and targets alike).
     public var count: Int { contextSet.contexts.count }
 
-    /// The seed of unit `source`, derived from the run seed and the index only.
+    /// Derives the seed of unit `source` from the run seed and the index only.
     public func unitSeed(_ source: Int) -> UInt64 {
         RandomStream(seed: settings.seed).child("units").child(source).seed
     }
 
-    /// The checkpoint name of the policy trained on `source`.
+    /// Returns the checkpoint name of the policy trained on `source`.
     public static func checkpointName(source: Int) -> String { "source-\(source)/policy" }
 }
 

@@ -15,7 +15,7 @@ struct OptionSpec {
     let name: String
     /// The placeholder shown in help, such as `N` or `PATH`; nil for a flag without a value.
     let valueName: String?
-    /// What the option sets, with its unit and default.
+    /// The help text: the setting, its unit and its default.
     let help: String
 
     static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
@@ -121,14 +121,14 @@ struct ParsedArguments {
     }
 }
 
-/// The valid name closest to `name` by edit distance, if any is reasonably close.
+/// Returns the valid name closest to `name` by edit distance, if any is reasonably close.
 func closestName(to name: String, among candidates: [String]) -> String? {
     let scored = candidates.map { ($0, editDistance(name, $0)) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
     return best.1 <= max(2, name.count / 2) ? best.0 : nil
 }
 
-/// The Levenshtein distance between two strings.
+/// Computes the Levenshtein distance between two strings.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a)
     let b = Array(b)

@@ -3,7 +3,7 @@ import Environments
 
 /// Parsing shared by subcommands: environment names, contexts and number lists.
 extension ParsedArguments {
-    /// The environment named by `--env`, which accepts ctxrl names and Gymnasium ids.
+    /// Returns the environment named by `--env`, which accepts ctxrl names and Gymnasium ids.
     func environment(command: String) throws -> EnvironmentKind {
         let name = try required("env", command: command)
         guard let kind = EnvironmentKind(name: name) else {
@@ -42,7 +42,7 @@ extension ParsedArguments {
         }
     }
 
-    /// The comma-separated numbers of option `name`, or nil when it is absent.
+    /// Parses the comma-separated numbers of option `name`, or returns nil when it is absent.
     func numberList(_ name: String) throws -> [Double]? {
         guard let text = string(name) else { return nil }
         return try text.split(separator: ",").map { part in

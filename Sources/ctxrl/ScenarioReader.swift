@@ -33,7 +33,7 @@ struct ScenarioReader {
         ScenarioError(file: file, keyPath: keyPath(key), reason: reason)
     }
 
-    /// The raw value of `key`, if present; marks it as read.
+    /// Returns the raw value of `key`, if present, and marks it as read.
     mutating func value(_ key: String) -> JSONValue? {
         consumed.insert(key)
         return members.first { $0.0 == key }?.1
@@ -93,7 +93,7 @@ struct ScenarioReader {
         }
     }
 
-    /// A nested table, read by its own reader.
+    /// Returns a reader for the nested table `key`, if present.
     mutating func table(_ key: String) throws -> ScenarioReader? {
         guard let value = value(key) else { return nil }
         return try ScenarioReader(file: file, path: keyPath(key), value: value)

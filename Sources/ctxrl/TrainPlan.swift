@@ -80,7 +80,7 @@ struct TrainPlan {
     static func openStore(_ path: String) throws -> RunStore {
         do {
             let store = try RunStore(path: path)
-            // A run still marked running whose process is gone was killed; say so.
+            // A run still marked running whose process is gone was killed, so mark it interrupted.
             _ = try store.markStaleRunsInterrupted()
             return store
         } catch let error as SQLiteError {
@@ -88,7 +88,7 @@ struct TrainPlan {
         }
     }
 
-    /// The scenario file (or the environment's defaults) with command-line options on top.
+    /// Builds the scenario file (or the environment's defaults) with command-line options on top.
     static func effectiveScenario(_ arguments: ParsedArguments) throws -> Scenario {
         var scenario: Scenario
         if let path = arguments.string("scenario") {
