@@ -90,6 +90,10 @@ let package = Package(
             name: "Adapters", dependencies: ["Numerics", "Neural", "Environments", "Learning"],
             path: "Sources/Adapters", exclude: ["README.md"]
         ),
+        .target(
+            name: "Sweep", dependencies: ["Transfer", "RunStore", "Environments"],
+            path: "Sources/Sweep"
+        ),
         .executableTarget(name: "ctxrl-store-writer", dependencies: ["RunStore"], path: "Sources/StoreWriter"),
 
         // MARK: - Command line
@@ -98,7 +102,7 @@ let package = Package(
             name: "ctxrl",
             dependencies: [
                 "Numerics", "Neural", "Environments", "Learning", "RunStore", "Transfer",
-                "Rendering", "Adapters",
+                "Rendering", "Adapters", "Sweep",
             ],
             path: "Sources/ctxrl",
             exclude: ["README.md"]
@@ -115,6 +119,7 @@ let package = Package(
         ),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Neural", "Environments"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Transfer", "RunStore", "Learning", "Environments"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Environments"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "Numerics", "Environments"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Neural", "Numerics", "Learning", "Environments"]),

@@ -19,6 +19,9 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     /// A JSON column value could not be encoded or decoded, such as a non-finite context
     /// feature.
     case invalidJSON(column: String, reason: String)
+    /// A shard cannot be merged into the run: it holds another run, or a copy of the run
+    /// with another configuration.
+    case shardMismatch(shard: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +45,9 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
                 + "changed outside ctxrl or by a newer version"
         case .invalidJSON(let column, let reason):
             return "invalid value for \(column): \(reason)"
+        case .shardMismatch(let shard, let reason):
+            return "shard \(shard) cannot be merged: \(reason); merge only the shards "
+                + "written for this run by 'ctxrl unit'"
         }
     }
 }

@@ -11,6 +11,8 @@ public struct SelectionOptions: Sendable {
     /// The context set the matrix was made on. Without it the contexts are taken to be an
     /// evenly spaced one-dimensional grid in index order.
     public var contexts: ContextSet?
+    /// The sources chosen per round (see `BatchSelection`); 1 chooses one at a time.
+    public var batchSize = 1
 
     public init() {}
 }
@@ -50,7 +52,8 @@ extension StrategyName {
 /// against the baselines.
 ///
 /// Sequential strategies choose K sources one at a time, each seeing the matrix rows of the
-/// sources trained before it. `random` averages `options.randomOrderings` orderings and
+/// sources trained before it; with `options.batchSize` Q above 1 they choose Q per round,
+/// each seeing the rows of earlier rounds and the fantasies of its own round. `random` averages `options.randomOrderings` orderings and
 /// reports their mean curve and its spread. The reference values (`oracle`, `independent`,
 /// `multitask`) report their value at every k.
 ///
@@ -60,7 +63,7 @@ extension StrategyName {
 ///   - budget: The number of trainings K, from 1 to the number of contexts.
 ///   - options: Gap slope, Gaussian process, seeds and the context set.
 /// - Throws: `SelectionError` for a budget out of range, a context set of the wrong size, a
-///   strategy that cannot serve the set, or a missing multi-task row.
+///   strategy that cannot serve the set, a batch size below 1, or a missing multi-task row.
 ///   `GaussianProcessError` when MBTL-GP cannot fit its model.
 public func runOfflineSelection(
     matrix: TransferMatrix, strategy: StrategyName, budget: Int,
@@ -99,8 +102,11 @@ public func runOfflineSelection(
     options: SelectionOptions = SelectionOptions()
 ) throws -> SelectionReport {
     let problem = try OfflineSelection.problem(matrix: matrix, budget: budget, options: options)
+    let batch = try BatchSelection(
+        strategy: strategy, size: options.batchSize,
+        gapSlope: options.gapSlope)
     let steps = try OfflineSelection.run(
-        strategy, problem: problem, matrix: matrix, contexts: options.contexts)
+        batch, problem: problem, matrix: matrix, contexts: options.contexts)
     return OfflineSelection.report(
         strategy.name, steps: steps, curve: steps.map(\.generalizedPerformance),
         matrix: matrix, budget: budget)
@@ -119,19 +125,20 @@ enum OfflineSelection {
         return try SelectionProblem(geometry: geometry, budget: budget)
     }
 
-    /// Plays a strategy for the whole budget, revealing the matrix row of each choice.
+    /// Plays a strategy for the whole budget, round by round, revealing the matrix rows of a
+    /// round's choices after the round.
     static func run(
-        _ strategy: any SelectionStrategy, problem: SelectionProblem, matrix: TransferMatrix,
+        _ batch: BatchSelection, problem: SelectionProblem, matrix: TransferMatrix,
         contexts: ContextSet?
     ) throws -> [SelectionReport.Step] {
         var observations: [SelectionObservation] = []
         var steps: [SelectionReport.Step] = []
-        for _ in 0..<problem.budget {
-            let decision = try strategy.nextSource(problem: problem, observations: observations)
+        while observations.count < problem.budget {
+          for decision in try batch.nextRound(problem: problem, observations: observations) {
             let source = decision.source
             precondition(
                 !observations.contains { $0.source == source },
-                "\(strategy.name) chose source \(source) twice")
+                "\(batch.strategy.name) chose source \(source) twice")
             observations.append(
                 SelectionObservation(source: source, performance: matrix.performance[source]))
             steps.append(
@@ -142,6 +149,7 @@ enum OfflineSelection {
                     generalizedPerformance: SelectionObservation.generalizedPerformance(
                         observations, targetCount: matrix.count),
                     decision: decision))
+          }
         }
         return steps
     }
@@ -157,7 +165,9 @@ enum OfflineSelection {
         var squares = [Double](repeating: 0, count: budget)
         for ordering in 0..<orderings {
             let strategy = RandomStrategy(seed: options.seed, ordering: ordering)
-            let steps = try run(strategy, problem: problem, matrix: matrix, contexts: nil)
+            let steps = try run(
+                try BatchSelection(strategy: strategy, size: 1), problem: problem, matrix: matrix,
+                contexts: nil)
             for (k, step) in steps.enumerated() {
                 sums[k] += step.generalizedPerformance
                 squares[k] += step.generalizedPerformance * step.generalizedPerformance

@@ -18,6 +18,8 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible {
     case invalidOrderingCount(count: Int)
     /// A reference value was asked to choose sources one at a time.
     case notSequential(strategy: String)
+    /// The number of sources chosen per round is below 1.
+    case invalidBatchSize(size: Int)
 
     public var description: String {
         switch self {
@@ -48,6 +50,8 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible {
         case .notSequential(let strategy):
             return "\(strategy) is a reference value, not a strategy that chooses sources one "
                 + "at a time; use mbtl-gp, mbtl-ps, mbtl-es, random or sequential-oracle"
+        case .invalidBatchSize(let size):
+            return "batch size \(size) is invalid; give at least 1 source per round"
         }
     }
 }

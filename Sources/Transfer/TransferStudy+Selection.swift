@@ -26,23 +26,43 @@ extension TransferStudy {
         let problem = try SelectionProblem(geometry: contextSet.geometry, budget: budget)
         var observations: [SelectionObservation] = []
         var steps: [StudyStep] = []
-        for k in 0..<budget {
+        for _ in 0..<budget {
             let decision = try strategy.nextSource(problem: problem, observations: observations)
             let unit = try runUnit(source: decision.source)
-            observations.append(observation(unit))
-            let value = SelectionObservation.generalizedPerformance(
-                observations, targetCount: count)
-            try store.recordSelectionStep(
-                run: run,
-                SelectionStep(
-                    strategy: strategy.name, step: k, chosenIndex: decision.source,
-                    candidates: decision.candidates, predictedMeans: decision.predictedMeans,
-                    predictedStandardDeviations: decision.predictedStandardDeviations,
-                    acquisitionValues: decision.acquisitionValues,
-                    generalizedPerformance: value))
-            steps.append(StudyStep(decision: decision, unit: unit, generalizedPerformance: value))
+            steps.append(
+                try recordStep(
+                    strategy: strategy.name, decision: decision, unit: unit,
+                    observations: &observations))
         }
         return steps
+    }
+
+    /// Adds a finished unit to the observations and records the selection step that chose it,
+    /// with `V_k` over every observation so far.
+    ///
+    /// - Throws: `SQLiteError` or `RunStoreError` from the store.
+    public func recordStep(
+        strategy: String, decision: SelectionDecision, unit: TransferUnitResult,
+        observations: inout [SelectionObservation]
+    ) throws -> StudyStep {
+        observations.append(observation(unit))
+        let value = SelectionObservation.generalizedPerformance(observations, targetCount: count)
+        try store.recordSelectionStep(
+            run: run,
+            SelectionStep(
+                strategy: strategy, step: observations.count - 1, chosenIndex: decision.source,
+                candidates: decision.candidates, predictedMeans: decision.predictedMeans,
+                predictedStandardDeviations: decision.predictedStandardDeviations,
+                acquisitionValues: decision.acquisitionValues, generalizedPerformance: value))
+        return StudyStep(decision: decision, unit: unit, generalizedPerformance: value)
+    }
+
+    /// The transfer matrix of units given in source order, one per context.
+    public func matrix(_ units: [TransferUnitResult]) -> TransferMatrix {
+        precondition(units.map(\.source) == Array(0..<count), "one unit per source, in order")
+        return TransferMatrix(
+            returns: units.map(\.means), returnBounds: kind.returnBounds,
+            labels: (0..<count).map { contextSet.label(at: $0) })
     }
 
     /// Runs every unit, `parallelism` at a time, and returns the units in source order with
@@ -68,10 +88,7 @@ extension TransferStudy {
             results = pool.results
         }
         let units = results.map { $0! }
-        let matrix = TransferMatrix(
-            returns: units.map(\.means), returnBounds: kind.returnBounds,
-            labels: (0..<count).map { contextSet.label(at: $0) })
-        return (units, matrix)
+        return (units, matrix(units))
     }
 }
 

@@ -168,7 +168,10 @@ extension TransferStudy {
     }
 
     /// The stored result of a finished unit, or nil when the unit must run.
-    func storedUnit(source: Int, store: RunStore) throws -> TransferUnitResult? {
+    ///
+    /// - Parameter store: The store to look in, this study's by default.
+    public func storedUnit(source: Int, store: RunStore? = nil) throws -> TransferUnitResult? {
+        let store = store ?? self.store
         guard let training = try store.trainings(run: run).first(where: { $0.sourceIndex == source }),
             training.status == .finished
         else { return nil }

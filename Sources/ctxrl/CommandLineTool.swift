@@ -33,7 +33,8 @@ enum CommandLineTool {
 
     static var subcommands: [any Subcommand.Type] {
         [
-            TrainCommand.self, SelectCommand.self, EvaluateCommand.self, EnvsCommand.self,
+            TrainCommand.self, SweepCommand.self, UnitCommand.self, MergeCommand.self,
+            SelectCommand.self, EvaluateCommand.self, EnvsCommand.self,
             SimulateCommand.self, RenderCommand.self, RunsCommand.self, ReportCommand.self,
             BenchCommand.self,
         ]

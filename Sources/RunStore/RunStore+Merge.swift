@@ -1,0 +1,166 @@
+import Foundation
+
+/// What one merge of a shard did, by source index.
+public struct ShardMerge: Equatable, Sendable {
+    /// Sources whose finished training was copied into the run by this merge.
+    public var merged: [Int] = []
+    /// Sources the run already had finished, left as they were.
+    public var alreadyPresent: [Int] = []
+    /// Sources the shard holds but has not finished (interrupted, failed or still running).
+    public var unfinished: [Int] = []
+
+    public init() {}
+}
+
+extension RunStore {
+    /// Copies the finished trainings of a shard into `run`, with their metrics, evaluations
+    /// and checkpoints, in one transaction.
+    ///
+    /// A shard is a run store written by one process only, holding a copy of one run of
+    /// this store: the same name, kind, configuration, seed and contexts. SQLite's locks are
+    /// unreliable on network file systems, so each process of a cluster job writes its own
+    /// shard, and the shards are merged into the run store afterwards.
+    ///
+    /// Merging is idempotent: a source that `run` already has finished is left alone, so a
+    /// merge can be rerun after more units finish, or after a crash halfway. A source that
+    /// `run` holds unfinished (from an earlier interrupted attempt) is replaced by the
+    /// shard's finished training.
+    ///
+    /// - Throws: `RunStoreError.shardMismatch` when the shard holds no run, several runs,
+    ///   or a run whose name, kind, configuration, seed or contexts differ from `run`'s;
+    ///   `RunStoreError.runNotFound` for an unknown `run`.
+    @discardableResult
+    public func merge(shard: RunStore, into run: RunID) throws -> ShardMerge {
+        guard let target = try self.run(id: run) else { throw RunStoreError.runNotFound(run) }
+        let source = try shard.matchingRun(target, contexts: try contexts(run: run))
+        let finishedHere = Set(
+            try trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
+
+        var result = ShardMerge()
+        var copies: [TrainingCopy] = []
+        for training in try shard.trainings(run: source) {
+            if finishedHere.contains(training.sourceIndex) {
+                result.alreadyPresent.append(training.sourceIndex)
+            } else if training.status != .finished {
+                result.unfinished.append(training.sourceIndex)
+            } else {
+                copies.append(try shard.copyOfTraining(training, run: source))
+                result.merged.append(training.sourceIndex)
+            }
+        }
+        if !copies.isEmpty {
+            try database.transaction {
+                for copy in copies { try insert(copy, into: run) }
+            }
+        }
+        return result
+    }
+
+    /// Checks that this shard holds exactly one run, a copy of `target`, and returns its id.
+    private func matchingRun(_ target: Run, contexts: [RunContext]) throws -> RunID {
+        let runs = try runs()
+        guard runs.count == 1, let run = runs.first else {
+            throw RunStoreError.shardMismatch(
+                shard: path, reason: "it holds \(runs.count) runs, not one")
+        }
+        func differs(_ field: String) -> RunStoreError {
+            .shardMismatch(
+                shard: path,
+                reason: "it belongs to run '\(run.name)' with a different \(field) than run "
+                    + "\(target.id) ('\(target.name)')")
+        }
+        guard run.name == target.name else {
+            throw RunStoreError.shardMismatch(
+                shard: path,
+                reason: "it belongs to run '\(run.name)', not to run \(target.id) "
+                    + "('\(target.name)')")
+        }
+        if run.kind != target.kind { throw differs("kind") }
+        if run.configuration != target.configuration { throw differs("configuration") }
+        if run.seed != target.seed { throw differs("seed") }
+        if try self.contexts(run: run.id) != contexts { throw differs("context set") }
+        return run.id
+    }
+}
+
+// MARK: - Copying one training
+
+/// One finished training with everything that belongs to it, as read from a shard.
+private struct TrainingCopy {
+    var training: Training
+    /// Metric rows: key, step, value, wall time.
+    var metrics: [[SQLValue]]
+    /// Evaluation rows: target, episodes, mean, standard deviation, evaluation time.
+    var evaluations: [[SQLValue]]
+    /// Checkpoint rows: name, data, creation time.
+    var checkpoints: [[SQLValue]]
+}
+
+extension RunStore {
+    fileprivate func copyOfTraining(_ training: Training, run: RunID) throws -> TrainingCopy {
+        TrainingCopy(
+            training: training,
+            metrics: try database.rows(
+                "SELECT key, step, value, wall_time FROM metrics WHERE training_id = ? ORDER BY id",
+                [.integer(training.id.rawValue)]),
+            evaluations: try database.rows(
+                """
+                SELECT target_index, episodes, mean, standard_deviation, evaluated_at
+                FROM evaluations WHERE run_id = ? AND source_index = ? ORDER BY target_index
+                """,
+                [.integer(run.rawValue), .integer(training.sourceIndex)]),
+            checkpoints: try database.rows(
+                "SELECT name, data, created_at FROM checkpoints WHERE training_id = ? ORDER BY id",
+                [.integer(training.id.rawValue)]))
+    }
+
+    /// Writes a copied training into `run`, replacing whatever unfinished attempt of the
+    /// same source the run holds. Must run inside a transaction.
+    fileprivate func insert(_ copy: TrainingCopy, into run: RunID) throws {
+        let runValue = SQLValue.integer(run.rawValue)
+        let source = SQLValue.integer(copy.training.sourceIndex)
+        // Deleting the training cascades to its metrics and checkpoints; evaluations are
+        // keyed by source, so they go separately.
+        try database.execute(
+            "DELETE FROM trainings WHERE run_id = ? AND source_index = ?", [runValue, source])
+        try database.execute(
+            "DELETE FROM evaluations WHERE run_id = ? AND source_index = ?", [runValue, source])
+        try database.execute(
+            """
+            INSERT INTO trainings (run_id, source_index, status, steps, wall_seconds,
+                                   started_at, finished_at)
+            VALUES (?, ?, 'finished', ?, ?, ?, ?)
+            """,
+            [
+                runValue, source, .integer(copy.training.steps), .real(copy.training.wallSeconds),
+                copy.training.startedAt.sqlValue,
+                copy.training.finishedAt.map(\.sqlValue) ?? .null,
+            ])
+        let training = SQLValue.integer(database.lastInsertRowID)
+        for row in copy.metrics {
+            try database.execute(
+                """
+                INSERT INTO metrics (run_id, training_id, key, step, value, wall_time)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [runValue, training] + row)
+        }
+        for row in copy.evaluations {
+            try database.execute(
+                """
+                INSERT INTO evaluations (run_id, source_index, target_index, episodes, mean,
+                                         standard_deviation, evaluated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [runValue, source] + row)
+        }
+        for row in copy.checkpoints {
+            try database.execute(
+                """
+                INSERT INTO checkpoints (run_id, training_id, name, data, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (run_id, name) DO UPDATE
+                    SET training_id = excluded.training_id, data = excluded.data,
+                        created_at = excluded.created_at
+                """, [runValue, training] + row)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import RunStore
+import Transfer
+
+/// What every unit of a sweep needs to know, written once by `ctxrl sweep` as `study.json`
+/// and read by each unit process: the run it works for and the settings of its units.
+public struct SweepManifest: Codable, Equatable, Sendable {
+    /// The run's name in the run store, which its shards copy.
+    public var runName: String
+    /// The command that made the run, as stored in `runs.kind`.
+    public var runKind: String
+    /// The run's configuration as JSON text, exactly as stored in `runs.configuration`.
+    public var configuration: String
+    /// The ctxrl version that wrote the manifest.
+    public var ctxrlVersion: String
+    /// The settings every unit trains and evaluates with, including the run seed.
+    public var settings: StudySettings
+    /// The contexts by index, as stored in the run's `contexts` table.
+    public var contexts: [RunContext]
+
+    public init(
+        runName: String, runKind: String, configuration: String, ctxrlVersion: String,
+        settings: StudySettings, contexts: [RunContext]
+    ) {
+        self.runName = runName
+        self.runKind = runKind
+        self.configuration = configuration
+        self.ctxrlVersion = ctxrlVersion
+        self.settings = settings
+        self.contexts = contexts
+    }
+}
+
+/// The folder of one sweep: its manifest, one shard per unit, the batch scripts and the logs.
+///
+/// ```
+/// DIR/study.json              the manifest
+/// DIR/shards/unit-00007.sqlite  unit 7's run store, written by its process alone
+/// DIR/round-0.sbatch          the Slurm script of round 0
+/// DIR/logs/                   one log per array task or local process
+/// ```
+///
+/// The folder must be visible at the same path from every machine that runs units.
+public struct SweepFolder: Sendable {
+    /// The absolute path of the folder.
+    public let path: String
+
+    /// Refers to the folder at `path`, made absolute against the working directory.
+    public init(path: String) {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        self.path = url.path
+    }
+
+    public var manifestPath: String { path + "/study.json" }
+    public var shardsPath: String { path + "/shards" }
+    public var logsPath: String { path + "/logs" }
+
+    /// The shard file of unit `index`.
+    public func shardPath(unit index: Int) -> String {
+        shardsPath + "/unit-" + String(format: "%05d", index) + ".sqlite"
+    }
+
+    /// The batch script of round `round`.
+    public func scriptPath(round: Int) -> String { path + "/round-\(round).sbatch" }
+
+    /// Reads the manifest.
+    ///
+    /// - Throws: `SweepError.manifestUnreadable` when it is missing or malformed.
+    public func readManifest() throws -> SweepManifest {
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw SweepError.manifestUnreadable(path: manifestPath, reason: "no such file")
+        }
+        do {
+            return try JSONDecoder().decode(SweepManifest.self, from: data)
+        } catch {
+            throw SweepError.manifestUnreadable(path: manifestPath, reason: "\(error)")
+        }
+    }
+
+    /// Creates the folder and writes the manifest, or checks that the folder already holds
+    /// this manifest's run.
+    ///
+    /// - Throws: `SweepError.folderOfAnotherRun` when the folder belongs to another run or
+    ///   configuration, and `SweepError.folderUnwritable` when it cannot be written.
+    public func prepare(_ manifest: SweepManifest) throws {
+        if FileManager.default.fileExists(atPath: manifestPath) {
+            let existing = try readManifest()
+            guard existing.runName == manifest.runName,
+                existing.configuration == manifest.configuration
+            else {
+                throw SweepError.folderOfAnotherRun(path: path, run: existing.runName)
+            }
+            return
+        }
+        do {
+            for folder in [path, shardsPath, logsPath] {
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(manifest).write(
+                to: URL(fileURLWithPath: manifestPath), options: .atomic)
+        } catch {
+            throw SweepError.folderUnwritable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    /// The unit indices that have a shard file, in increasing order.
+    public func shardUnits() -> [Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: shardsPath)) ?? []
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("unit-"), name.hasSuffix(".sqlite") else { return nil }
+            return Int(name.dropFirst(5).dropLast(7))
+        }.sorted()
+    }
+}

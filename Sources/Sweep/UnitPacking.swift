@@ -1,0 +1,36 @@
+/// How units are grouped into tasks (Slurm array tasks or local processes).
+///
+/// A task has a fixed cost: a scheduler slot, a process start, opening the shards. Cheap
+/// units are therefore packed several to a task, but never so many that fewer tasks than
+/// `parallel` remain to run at once.
+public struct UnitPacking: Equatable, Sendable {
+    /// Units per task, or nil to choose from the unit's cost.
+    public var unitsPerTask: Int?
+    /// The environment steps a task should train at least, when packing is automatic.
+    public var stepsPerTask: Int
+
+    public init(unitsPerTask: Int? = nil, stepsPerTask: Int = 500_000) {
+        self.unitsPerTask = unitsPerTask
+        self.stepsPerTask = stepsPerTask
+    }
+
+    /// Splits `units` into tasks of consecutive units.
+    ///
+    /// - Parameters:
+    ///   - unitSteps: The environment steps of one unit's training.
+    ///   - parallel: How many tasks may run at once.
+    public func tasks(_ units: [Int], unitSteps: Int, parallel: Int) -> [[Int]] {
+        guard !units.isEmpty else { return [] }
+        let perTask: Int
+        if let unitsPerTask {
+            perTask = max(unitsPerTask, 1)
+        } else {
+            let byCost = max(stepsPerTask / max(unitSteps, 1), 1)
+            let byParallelism = (units.count + max(parallel, 1) - 1) / max(parallel, 1)
+            perTask = max(min(byCost, byParallelism), 1)
+        }
+        return stride(from: 0, to: units.count, by: perTask).map {
+            Array(units[$0..<min($0 + perTask, units.count)])
+        }
+    }
+}
