@@ -166,7 +166,8 @@ public struct SlurmBackend: SweepBackend {
     static func failures(_ states: [Int: String], job: String, folder: SweepFolder)
         -> [TaskFailure]
     {
-        states.filter { $0.key >= 0 && $0.value != "COMPLETED" }.map {
+        states.filter { $0.key >= 0 && $0.value != "COMPLETED" && endedStates.contains($0.value) }
+        .map {
             TaskFailure(
                 task: $0.key, reason: $0.value,
                 log: folder.logsPath + "/slurm-\(job)_\($0.key).log")

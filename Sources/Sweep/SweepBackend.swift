@@ -33,6 +33,12 @@ public struct TaskFailure: Equatable, Sendable {
     public var reason: String
     /// The task's log file.
     public var log: String
+
+    public init(task: Int, reason: String, log: String) {
+        self.task = task
+        self.reason = reason
+        self.log = log
+    }
 }
 
 /// Runs the tasks of a round somewhere, each task as the command

@@ -1,0 +1,125 @@
+import Foundation
+import RunStore
+import Sweep
+import Transfer
+import XCTest
+
+/// The sweep driver with an in-process backend: rounds, merging, failed tasks and reruns.
+final class SweepTests: XCTestCase {
+    func testSweepEqualsTheStudyRunInOneProcess() throws {
+        let directory = try SweepFixtures.temporaryFolder()
+        let manifest = try SweepFixtures.manifest()
+        let folder = SweepFolder(path: directory.appendingPathComponent("work").path)
+        try folder.prepare(manifest)
+        let study = try SweepFixtures.study(
+            manifest: manifest, storePath: directory.appendingPathComponent("a.sqlite").path)
+        let sweep = Sweep(study: study, folder: folder, backend: InProcessBackend(), parallel: 2)
+        let swept = try sweep.runAll()
+
+        let direct = try SweepFixtures.study(
+            manifest: manifest, storePath: directory.appendingPathComponent("b.sqlite").path)
+        let (units, matrix) = try direct.runAllUnits(parallelism: 1)
+        XCTAssertEqual(swept.matrix.returns, matrix.returns)
+        XCTAssertEqual(swept.units.map(\.standardDeviations), units.map(\.standardDeviations))
+        XCTAssertEqual(
+            try study.store.trainings(run: study.run).map(\.status),
+            Array(repeating: .finished, count: 4))
+        XCTAssertNotNil(
+            try study.store.loadCheckpoint(
+                run: study.run, name: TransferStudy.checkpointName(source: 3)))
+    }
+
+    func testFailedTaskLeavesOthersMergedAndRerunRunsOnlyTheMissingUnits() throws {
+        let directory = try SweepFixtures.temporaryFolder()
+        let manifest = try SweepFixtures.manifest()
+        let folder = SweepFolder(path: directory.appendingPathComponent("work").path)
+        try folder.prepare(manifest)
+        let study = try SweepFixtures.study(
+            manifest: manifest, storePath: directory.appendingPathComponent("runs.sqlite").path)
+
+        let failing = InProcessBackend()
+        failing.failing = [1]
+        let first = Sweep(study: study, folder: folder, backend: failing, parallel: 2)
+        first.packing = UnitPacking(unitsPerTask: 1)
+        XCTAssertThrowsError(try first.runAll()) { error in
+            XCTAssertEqual(error as? SweepError, .unitsMissing(units: [1], logs: "task-1.log"))
+        }
+        XCTAssertEqual(failing.ranUnits, [0, 2, 3])
+        let finishedBefore = try study.store.trainings(run: study.run)
+        XCTAssertEqual(finishedBefore.map(\.sourceIndex), [0, 2, 3])
+
+        let rerun = InProcessBackend()
+        let second = Sweep(study: study, folder: folder, backend: rerun, parallel: 2)
+        second.packing = UnitPacking(unitsPerTask: 1)
+        _ = try second.runAll()
+        XCTAssertEqual(rerun.ranUnits, [1])
+        let after = try study.store.trainings(run: study.run)
+        XCTAssertEqual(after.map(\.sourceIndex), [0, 1, 2, 3])
+        // The units finished in the first attempt are the same rows, not trained again.
+        XCTAssertEqual(
+            after.filter { $0.sourceIndex != 1 }.map(\.startedAt), finishedBefore.map(\.startedAt))
+    }
+
+    func testBatchSelectionRecordsOneStepPerSource() throws {
+        let directory = try SweepFixtures.temporaryFolder()
+        let manifest = try SweepFixtures.manifest()
+        let folder = SweepFolder(path: directory.appendingPathComponent("work").path)
+        try folder.prepare(manifest)
+        let study = try SweepFixtures.study(
+            manifest: manifest, storePath: directory.appendingPathComponent("runs.sqlite").path)
+        let backend = InProcessBackend()
+        let sweep = Sweep(study: study, folder: folder, backend: backend, parallel: 2)
+        var rounds: [[Int]] = []
+        sweep.onEvent = { if case .roundStarted(_, let units, _) = $0 { rounds.append(units) } }
+        let batch = try BatchSelection(strategy: MBTLGaussianProcessStrategy(), size: 2)
+        let steps = try sweep.runSelection(batch, budget: 3)
+
+        XCTAssertEqual(rounds.map(\.count), [2, 1])
+        XCTAssertEqual(steps.map(\.decision.source), rounds.flatMap { $0 })
+        let stored = try study.store.selectionSteps(run: study.run)
+        XCTAssertEqual(stored.map(\.step), [0, 1, 2])
+        XCTAssertEqual(stored.map(\.chosenIndex), steps.map(\.decision.source))
+        XCTAssertEqual(stored.last?.generalizedPerformance, steps.last?.generalizedPerformance)
+    }
+
+    func testUnitWorkIsIdempotentAndChecksIndices() throws {
+        let directory = try SweepFixtures.temporaryFolder()
+        let folder = SweepFolder(path: directory.path)
+        try folder.prepare(try SweepFixtures.manifest())
+        let first = try UnitWork.run(indices: [2], folder: folder)
+        XCTAssertEqual(first.map(\.wasStored), [false])
+        let again = try UnitWork.run(indices: [2], folder: folder)
+        XCTAssertEqual(again.map(\.wasStored), [true])
+        XCTAssertEqual(again[0].means, first[0].means)
+        XCTAssertEqual(folder.shardUnits(), [2])
+        XCTAssertThrowsError(try UnitWork.run(indices: [4], folder: folder)) {
+            XCTAssertEqual($0 as? SweepError, .unitOutOfRange(index: 4, count: 4))
+        }
+    }
+
+    func testFolderRefusesAnotherRunsManifest() throws {
+        let directory = try SweepFixtures.temporaryFolder()
+        let folder = SweepFolder(path: directory.path)
+        try folder.prepare(try SweepFixtures.manifest())
+        try folder.prepare(try SweepFixtures.manifest())
+        XCTAssertThrowsError(try folder.prepare(try SweepFixtures.manifest(name: "other"))) {
+            XCTAssertEqual(
+                $0 as? SweepError, .folderOfAnotherRun(path: folder.path, run: "sweep-test"))
+        }
+    }
+
+    func testPackingKeepsEnoughTasksForTheParallelism() {
+        let packing = UnitPacking()
+        let units = Array(0..<10)
+        // 100k-step units pack 5 to a task by cost, but 10 units on 4 slots allow only 3.
+        XCTAssertEqual(
+            packing.tasks(units, unitSteps: 100_000, parallel: 4),
+            [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]])
+        // Million-step units get a task each.
+        XCTAssertEqual(packing.tasks(units, unitSteps: 1_000_000, parallel: 2).count, 10)
+        XCTAssertEqual(
+            UnitPacking(unitsPerTask: 4).tasks(units, unitSteps: 1, parallel: 8),
+            [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+        XCTAssertEqual(packing.tasks([], unitSteps: 1, parallel: 2), [])
+    }
+}
