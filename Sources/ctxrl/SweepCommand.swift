@@ -45,6 +45,7 @@ enum SweepCommand: Subcommand {
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
         let request = try SweepRequest(arguments)
+        let backend = try request.backend(arguments, dryRun: arguments.has("dry-run"))
         let folder = SweepFolder(
             path: arguments.string("work") ?? "ctxrl-sweeps/" + request.runName)
         do {
@@ -52,7 +53,6 @@ enum SweepCommand: Subcommand {
         } catch let error as SweepError {
             throw UsageError(error.description)
         }
-        let backend = try request.backend(arguments, dryRun: arguments.has("dry-run"))
         let progress = SweepProgress(output: output, quiet: arguments.has("quiet"))
         if arguments.has("dry-run") {
             try dryRun(request, folder: folder, backend: backend, progress: progress)

@@ -1,0 +1,110 @@
+import Foundation
+import RunStore
+import XCTest
+
+/// `ctxrl sweep`, `unit` and `merge` through the built binary, with the local backend.
+final class SweepCommandTests: XCTestCase {
+    static let tinySweep = [
+        "sweep", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8|1.2",
+        "--strategy", "all", "--budget", "2", "--steps", "512", "--episodes", "2",
+    ]
+
+    /// Every evaluation of a run, as (source, target, mean, standard deviation) rows.
+    static func evaluations(_ path: String) throws -> [[Double]] {
+        let store = try RunStore(path: path)
+        let run = try XCTUnwrap(try store.runs().last)
+        return try store.evaluations(run: run.id).map {
+            [Double($0.source), Double($0.target), $0.mean, $0.standardDeviation]
+        }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    func testLocalSweepGivesTheMatrixOfTrainAll() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let swept = directory.appendingPathComponent("sweep.sqlite").path
+        let sweep = try CommandRunner.run(
+            Self.tinySweep + ["--backend", "local", "--parallel", "2", "--db", swept],
+            in: directory)
+        XCTAssertEqual(sweep.status, 0, sweep.error)
+        XCTAssertTrue(sweep.error.contains("== round 0: 4 units (0, 1, 2, 3)"), sweep.error)
+        XCTAssertTrue(sweep.output.contains("Strategies on the full 4x4 transfer matrix"))
+
+        let trained = directory.appendingPathComponent("train.sqlite").path
+        var train = Self.tinySweep
+        train[0] = "train"
+        let result = try CommandRunner.run(
+            train + ["--policy", "none", "--no-artifacts", "--quiet", "--db", trained])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertEqual(try Self.evaluations(swept), try Self.evaluations(trained))
+        XCTAssertEqual(try Self.evaluations(swept).count, 16)
+
+        // The same command again finds the finished run and trains nothing.
+        let again = try CommandRunner.run(
+            Self.tinySweep + ["--backend", "local", "--db", swept], in: directory)
+        XCTAssertEqual(again.status, 0, again.error)
+        XCTAssertFalse(again.error.contains("== round"), again.error)
+        XCTAssertEqual(try RunStore(path: swept).runs().count, 1)
+    }
+
+    func testUnitIsIdempotentAndMergeRefusesAnotherSweepsShard() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let first = directory.appendingPathComponent("first").path
+        let second = directory.appendingPathComponent("second").path
+        for (folder, seed) in [(first, "1"), (second, "2")] {
+            let dry = try CommandRunner.run(
+                Self.tinySweep + [
+                    "--backend", "slurm", "--dry-run", "--work", folder, "--seed", seed,
+                ], in: directory)
+            XCTAssertEqual(dry.status, 0, dry.error)
+        }
+        let script = try String(contentsOfFile: first + "/round-0.sbatch", encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --array=0-1%2"), script)
+        XCTAssertFalse(
+            FileManager.default.fileExists(
+                atPath: directory.appendingPathComponent("ctxrl-runs.sqlite").path),
+            "a dry run stores nothing")
+
+        let unit = try CommandRunner.run(["unit", "--sweep", first, "--index", "1"])
+        XCTAssertEqual(unit.status, 0, unit.error)
+        XCTAssertTrue(unit.error.contains("source 1 trained"), unit.error)
+        let again = try CommandRunner.run(["unit", "--sweep", first, "--index", "1"])
+        XCTAssertTrue(again.error.contains("source 1 read from the run store"), again.error)
+        let outside = try CommandRunner.run(["unit", "--sweep", first, "--index", "0,9"])
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.error.contains("unit 9 does not exist"), outside.error)
+
+        let db = directory.appendingPathComponent("runs.sqlite").path
+        let merge = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
+        XCTAssertEqual(merge.status, 0, merge.error)
+        XCTAssertTrue(merge.output.contains("1 of 4 units finished; missing: 0, 2, 3"), merge.output)
+
+        // A shard of the other sweep (another seed) in this sweep's folder is refused.
+        _ = try CommandRunner.run(["unit", "--sweep", second, "--index", "2"])
+        try FileManager.default.copyItem(
+            atPath: second + "/shards/unit-00002.sqlite", toPath: first + "/shards/unit-00002.sqlite")
+        let refused = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.error.contains("cannot be merged"), refused.error)
+        XCTAssertEqual(try Self.evaluations(db).count, 4, "the merged unit is kept")
+    }
+
+    func testBadSweepOptionsExitWithStatusTwo() throws {
+        let cases: [([String], String)] = [
+            (["--backend", "pbs"], "--backend 'pbs' is unknown"),
+            (["--batch", "2"], "--batch applies to selection strategies"),
+            (["--backend", "local", "--partition", "gpu"], "--partition applies to --backend slurm"),
+            (["--parallel", "0"], "--parallel"),
+        ]
+        let directory = try CommandRunner.temporaryDirectory()
+        for (options, message) in cases {
+            let result = try CommandRunner.run(Self.tinySweep + options, in: directory)
+            XCTAssertEqual(result.status, 2, "\(options): \(result.error)")
+            XCTAssertTrue(result.error.contains(message), "\(options): \(result.error)")
+        }
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path), [],
+            "bad input writes nothing")
+        let missing = try CommandRunner.run(["unit", "--sweep", directory.path, "--index", "0"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.error.contains("cannot read the sweep manifest"), missing.error)
+    }
+}
