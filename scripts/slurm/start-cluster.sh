@@ -8,7 +8,7 @@
 #
 # DIR is an absolute path and defaults to /tmp/ctxrl-slurm. If a cluster already runs in DIR
 # and sinfo lists its node, the script reuses it and exits 0. If only some of its daemons run,
-# or sinfo does not list the node, it exits 1 and says to run stop-cluster.sh first.
+# or sinfo does not list the node, it exits 1 with an error, and stop-cluster.sh must run first.
 # It needs the packages from install.sh, and root because slurmd starts jobs as the
 # submitting user. It reruns itself with sudo otherwise. The daemons listen on a loopback
 # address (see CommunicationParameters below), munged listens only on its Unix socket, and
