@@ -1,7 +1,8 @@
 # ctxrl: two commands set up a fresh Debian machine that has the Swift toolchain.
 #
 #   make run    install missing Debian packages, build in release mode, run the main job
-#   make test   install missing Debian packages, build, run the test suite
+#   make test   install missing Debian packages, build, start a single-node Slurm cluster,
+#               run the test suite (the Slurm sweep tests included), stop the cluster
 
 DEBIAN_PACKAGES := libopenblas-dev libsqlite3-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libpng-dev libgif-dev pkg-config
 SWIFT ?= swift
@@ -10,6 +11,8 @@ SWIFT ?= swift
 ENV ?= cartpole
 CONTEXTS ?= grid
 ARGS ?=
+# The folder of the single-node Slurm cluster that make test starts and stops.
+SLURM_DIR ?= /tmp/ctxrl-slurm-test
 
 .PHONY: run test build deps bench clean
 
@@ -33,9 +36,13 @@ build: deps
 run: build
 	.build/release/ctxrl train --env $(ENV) --contexts $(CONTEXTS) $(ARGS)
 
+# The cluster is stopped whether the tests pass or fail, and the tests' status is kept.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	scripts/slurm/install.sh
+	scripts/slurm/start-cluster.sh $(SLURM_DIR)
+	. $(SLURM_DIR)/env.sh && CTXRL_REQUIRE_SLURM=1 $(SWIFT) test --skip-build --parallel; \
+	    status=$$?; scripts/slurm/stop-cluster.sh $(SLURM_DIR); exit $$status
 
 clean:
 	rm -rf .build
