@@ -107,9 +107,11 @@ public func runOfflineSelection(
         gapSlope: options.gapSlope)
     let steps = try OfflineSelection.run(
         batch, problem: problem, matrix: matrix, contexts: options.contexts)
-    return OfflineSelection.report(
+    var report = OfflineSelection.report(
         strategy.name, steps: steps, curve: steps.map(\.generalizedPerformance),
         matrix: matrix, budget: budget)
+    report.batchSize = batch.size
+    return report
 }
 
 /// The pieces of `runOfflineSelection`.

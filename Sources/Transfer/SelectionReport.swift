@@ -53,6 +53,8 @@ public struct SelectionReport: Codable, Equatable, Sendable {
     public let trainingsToReachBaseline: Int?
     /// `N / k*` for `k* = trainingsToReachBaseline`, or nil.
     public let sampleEfficiency: Double?
+    /// The sources chosen per round (see `BatchSelection`); 1 for one at a time.
+    public var batchSize = 1
 
     enum CodingKeys: String, CodingKey {
         case strategy, budget, steps, curve, orderings
@@ -64,6 +66,7 @@ public struct SelectionReport: Codable, Equatable, Sendable {
         case multitaskPerformance = "multitask_performance"
         case trainingsToReachBaseline = "trainings_to_reach_baseline"
         case sampleEfficiency = "sample_efficiency"
+        case batchSize = "batch_size"
     }
 
     /// The baseline a strategy must reach: the better of independent and multi-task training

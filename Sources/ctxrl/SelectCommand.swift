@@ -29,6 +29,10 @@ enum SelectCommand: Subcommand {
                 + "normalised distance, or 'fit' to fit it from observed transfers "
                 + "(default 0.5)"),
         .value("orderings", "N", "random orderings averaged by the random strategy (default 100)"),
+        .value(
+            "batch", "Q",
+            "sources chosen per round before any of them is observed, as 'ctxrl sweep --batch' "
+                + "does (default 1: one at a time)"),
         .value("seed", "N", "seed of the random orderings and the GP restarts (default 0)"),
         .flag("json", "print the report as one JSON object instead of a table"),
     ]
@@ -43,6 +47,7 @@ enum SelectCommand: Subcommand {
         options.seed = try arguments.seed()
         options.gaussianProcess.seed = options.seed
         options.randomOrderings = try arguments.integer("orderings", default: 100, minimum: 1)!
+        options.batchSize = try arguments.integer("batch", default: 1, minimum: 1)!
 
         let report: SelectionReport
         do {
@@ -95,6 +100,7 @@ enum SelectCommand: Subcommand {
         var members: [(String, JSONText)] = [
             ("strategy", .string(report.strategy)),
             ("budget", .integer(report.budget)),
+            ("batch_size", .integer(report.batchSize)),
             ("contexts", .integer(report.contextCount)),
             ("steps", .array(steps)),
             ("curve", numbers(report.curve)),
@@ -135,6 +141,7 @@ enum SelectCommand: Subcommand {
     static func table(_ report: SelectionReport) -> String {
         var lines = [
             "\(report.strategy) on \(report.contextCount) contexts, budget \(report.budget)"
+                + (report.batchSize > 1 ? ", \(report.batchSize) sources per round" : "")
         ]
         let rows: [[String]]
         if let deviations = report.curveStandardDeviation {
