@@ -1,12 +1,12 @@
 import Foundation
 
-/// What one merge of a shard did, by source index.
+/// The outcome of one merge of a shard, by source index.
 public struct ShardMerge: Equatable, Sendable {
     /// Sources whose finished training was copied into the run by this merge.
     public var merged: [Int] = []
     /// Sources the run already had finished, left as they were.
     public var alreadyPresent: [Int] = []
-    /// Sources the shard holds but has not finished (interrupted, failed or still running).
+    /// Sources the shard contains but has not finished (interrupted, failed or still running).
     public var unfinished: [Int] = []
 
     public init() {}
@@ -23,7 +23,7 @@ extension RunStore {
     ///
     /// Merging is idempotent: a source that `run` already has finished is left alone, so a
     /// merge can be rerun after more units finish, or after a crash halfway. A source that
-    /// `run` holds unfinished (from an earlier interrupted attempt) is replaced by the
+    /// `run` contains unfinished (from an earlier interrupted attempt) is replaced by the
     /// shard's finished training.
     ///
     /// - Throws: `RunStoreError.shardMismatch` when the shard holds no run, several runs,
@@ -56,7 +56,7 @@ extension RunStore {
         return result
     }
 
-    /// Checks that this shard holds exactly one run, a copy of `target`, and returns its id.
+    /// Checks that this shard contains exactly one run, a copy of `target`, and returns its id.
     private func matchingRun(_ target: Run, contexts: [RunContext]) throws -> RunID {
         let runs = try runs()
         guard runs.count == 1, let run = runs.first else {

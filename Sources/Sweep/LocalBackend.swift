@@ -58,7 +58,7 @@ public struct LocalBackend: SweepBackend {
         return failures.sorted { $0.task < $1.task }
     }
 
-    /// Why an ended process failed, or nil when it succeeded.
+    /// Describes why an ended process failed, or returns nil when it succeeded.
     static func failureReason(_ process: Process) -> String? {
         switch (process.terminationReason, process.terminationStatus) {
         case (.exit, 0): return nil

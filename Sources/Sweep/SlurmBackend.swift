@@ -8,7 +8,7 @@ import Foundation
 /// `--array` keeps at most `parallel` tasks running at once.
 public struct SlurmBackend: SweepBackend {
     public var command: UnitInvocation
-    /// The most array tasks running at once.
+    /// The maximum number of array tasks running at once.
     public var parallel: Int
     /// The partition (`--partition`), or nil for the cluster's default.
     public var partition: String?
@@ -62,7 +62,7 @@ public struct SlurmBackend: SweepBackend {
         }
     }
 
-    /// Returns the batch script of a round.
+    /// Renders the batch script of a round.
     public func script(tasks: [[Int]], round: Int, folder: SweepFolder) -> String {
         var lines = [
             "#!/bin/bash",
@@ -90,7 +90,7 @@ public struct SlurmBackend: SweepBackend {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Quotes a word for the shell when it holds anything but safe characters.
+    /// Quotes a word for the shell when it contains anything but safe characters.
     public static func quoted(_ word: String) -> String {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+@%")
         if !word.isEmpty && word.allSatisfy({ safe.contains($0) }) { return word }
@@ -111,7 +111,7 @@ public struct SlurmBackend: SweepBackend {
         return job
     }
 
-    /// The state of every array task Slurm still knows, by task index.
+    /// Reads the state of every array task that Slurm still lists, by task index.
     private func queueStates(job: String) throws -> [Int: String] {
         let outcome = try runner.run("squeue", ["-h", "-r", "-t", "all", "-j", job, "-o", "%i %T"])
         if outcome.status != 0 {

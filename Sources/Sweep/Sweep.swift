@@ -8,15 +8,15 @@ import Transfer
 ///
 /// A round is a set of units that can run at once: every unit for `--strategy all`, or the
 /// Q sources that a `BatchSelection` chooses before any of them is trained. Before and after
-/// each round every shard of the folder is merged, and a unit that the run store already
-/// holds finished is not run again; so rerunning a sweep after a failed or killed task runs
-/// only the units that are missing.
+/// each round every shard of the folder is merged, and a unit already finished in the run
+/// store is not run again. So rerunning a sweep after a failed or killed task runs only the
+/// units that are missing.
 public final class Sweep {
     /// The study on the run store; units run elsewhere and are read back from it.
     public let study: TransferStudy
     public let folder: SweepFolder
     public let backend: any SweepBackend
-    /// The most tasks that run at once.
+    /// The maximum number of tasks running at once.
     public let parallel: Int
     public var packing = UnitPacking()
     /// Receives progress from the calling thread.

@@ -68,7 +68,7 @@ public struct UnitInvocation: Sendable {
 
     public init(executable: String) { self.executable = executable }
 
-    /// The arguments after the executable for a task of `units`.
+    /// Returns the arguments after the executable for a task of `units`.
     public func arguments(units: [Int], folder: SweepFolder) -> [String] {
         ["unit", "--sweep", folder.path, "--index", units.map(String.init).joined(separator: ",")]
     }

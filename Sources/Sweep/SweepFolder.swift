@@ -2,8 +2,8 @@ import Foundation
 import RunStore
 import Transfer
 
-/// What every unit of a sweep needs to know, written once by `ctxrl sweep` as `study.json`
-/// and read by each unit process: the run it works for and the settings of its units.
+/// The manifest of a sweep, written once by `ctxrl sweep` as `study.json` and read by each
+/// unit process: the run its units belong to and their settings.
 public struct SweepManifest: Codable, Equatable, Sendable {
     /// The run's name in the run store, which its shards copy.
     public var runName: String
@@ -55,12 +55,12 @@ public struct SweepFolder: Sendable {
     public var shardsPath: String { path + "/shards" }
     public var logsPath: String { path + "/logs" }
 
-    /// The shard file of unit `index`.
+    /// Returns the shard file of unit `index`.
     public func shardPath(unit index: Int) -> String {
         shardsPath + "/unit-" + String(format: "%05d", index) + ".sqlite"
     }
 
-    /// The batch script of round `round`.
+    /// Returns the path of round `round`'s batch script.
     public func scriptPath(round: Int) -> String { path + "/round-\(round).sbatch" }
 
     /// Reads the manifest.
@@ -77,7 +77,7 @@ public struct SweepFolder: Sendable {
         }
     }
 
-    /// Creates the folder and writes the manifest, or checks that the folder already holds
+    /// Creates the folder and writes the manifest, or checks that the folder already contains
     /// this manifest's run.
     ///
     /// - Throws: `SweepError.folderOfAnotherRun` when the folder belongs to another run or
@@ -106,7 +106,7 @@ public struct SweepFolder: Sendable {
         }
     }
 
-    /// The unit indices that have a shard file, in increasing order.
+    /// Lists the unit indices that have a shard file, in increasing order.
     public func shardUnits() -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: shardsPath)) ?? []
         return names.compactMap { name -> Int? in

@@ -1,4 +1,4 @@
-/// How units are grouped into tasks (Slurm array tasks or local processes).
+/// The grouping of units into tasks (Slurm array tasks or local processes).
 ///
 /// A task has a fixed cost: a scheduler slot, a process start, opening the shards. Cheap
 /// units are therefore packed several to a task, but never so many that fewer tasks than

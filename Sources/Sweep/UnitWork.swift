@@ -6,7 +6,7 @@ import Transfer
 /// shard of the sweep folder.
 ///
 /// A unit is deterministic from the run seed and its index (see `TransferStudy.unitSeed`),
-/// and idempotent: a unit whose shard already holds its finished training returns at once.
+/// and idempotent: a unit whose shard already contains its finished training returns at once.
 public enum UnitWork {
     /// Runs the units `indices` in order, each into its own shard.
     ///
@@ -51,7 +51,7 @@ public enum UnitWork {
         return contextSet
     }
 
-    /// Opens a shard and makes sure it holds the manifest's run and contexts.
+    /// Opens a shard and makes sure it contains the manifest's run and contexts.
     static func openShard(_ path: String, manifest: SweepManifest) throws -> (
         store: RunStore, run: RunID
     ) {

@@ -11,9 +11,9 @@
 /// ```
 ///
 /// with `mu(x)` the model's predicted training performance and `theta` the gap slope of the
-/// decision. So the Gaussian process is refitted with `mu(x)` at x, which shrinks its
-/// uncertainty there, and each target's best performance `U_j` rises to what x is expected
-/// to give it; both steer the next choice away from x. A decision without a model (the first
+/// decision. The Gaussian process is refitted with `mu(x)` at x, which shrinks its
+/// uncertainty there. Each target's best performance `U_j` rises to what x is expected to
+/// give it. Both steer the next choice away from x. A decision without a model (the first
 /// choice, and the strategies that ignore performance) fantasizes `mu(x) = 1`, the best
 /// normalised performance, with the slope of `gapSlope`.
 ///

@@ -103,7 +103,8 @@ struct SweepRequest {
             selectionOptions: selectionOptions, store: store, run: run)
     }
 
-    /// The units of the first round: every unit, or the first Q sources of the selection.
+    /// Chooses the units of the first round: every unit, or the first Q sources of the
+    /// selection.
     func firstRound() throws -> [Int] {
         if scenario.strategy == "all" { return Array(0..<contextSet.count) }
         let strategy = try strategyName.makeStrategy(options: selectionOptions)
@@ -113,14 +114,14 @@ struct SweepRequest {
         return try batch.nextRound(problem: problem, observations: []).map(\.source)
     }
 
-    /// The host name from `gethostname`, which never queries DNS.
+    /// Reads the host name with `gethostname`, which never queries DNS.
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "" }
         return String(cString: buffer)
     }
 
-    /// The absolute path of the running executable, which every task runs too.
+    /// Finds the absolute path of the running executable, which every task runs too.
     static func currentExecutable() -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return path

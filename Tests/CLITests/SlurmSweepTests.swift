@@ -4,7 +4,7 @@ import XCTest
 
 /// Sweeps through a real Slurm cluster. `make test` starts a single-node cluster with
 /// scripts/slurm/start-cluster.sh and sets SLURM_CONF and CTXRL_REQUIRE_SLURM=1; without a
-/// cluster these tests are skipped, unless CTXRL_REQUIRE_SLURM=1 asks for one.
+/// cluster these tests are skipped, unless CTXRL_REQUIRE_SLURM=1 requires one.
 final class SlurmSweepTests: XCTestCase {
     static let arguments = [
         "sweep", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8|1.2",
@@ -23,7 +23,7 @@ final class SlurmSweepTests: XCTestCase {
         }
     }
 
-    func testSlurmSweepGivesTheMatrixOfTheLocalSweep() throws {
+    func testSlurmSweepMatchesLocalSweep() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let slurm = directory.appendingPathComponent("slurm.sqlite").path
         let viaSlurm = try CommandRunner.run(

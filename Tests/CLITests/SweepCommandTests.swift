@@ -9,7 +9,7 @@ final class SweepCommandTests: XCTestCase {
         "--strategy", "all", "--budget", "2", "--steps", "512", "--episodes", "2",
     ]
 
-    /// Every evaluation of a run, as (source, target, mean, standard deviation) rows.
+    /// Reads every evaluation of a run as (source, target, mean, standard deviation) rows.
     static func evaluations(_ path: String) throws -> [[Double]] {
         let store = try RunStore(path: path)
         let run = try XCTUnwrap(try store.runs().last)
@@ -45,7 +45,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try RunStore(path: swept).runs().count, 1)
     }
 
-    func testUnitIsIdempotentAndMergeRefusesAnotherSweepsShard() throws {
+    func testUnitIdempotentAndForeignShardRejected() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let first = directory.appendingPathComponent("first").path
         let second = directory.appendingPathComponent("second").path
@@ -77,7 +77,7 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(merge.status, 0, merge.error)
         XCTAssertTrue(merge.output.contains("1 of 4 units finished; missing: 0, 2, 3"), merge.output)
 
-        // A shard of the other sweep (another seed) in this sweep's folder is refused.
+        // A shard of the other sweep (another seed) in this sweep's folder is rejected.
         _ = try CommandRunner.run(["unit", "--sweep", second, "--index", "2"])
         try FileManager.default.copyItem(
             atPath: second + "/shards/unit-00002.sqlite", toPath: first + "/shards/unit-00002.sqlite")

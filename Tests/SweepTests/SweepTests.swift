@@ -29,7 +29,7 @@ final class SweepTests: XCTestCase {
                 run: study.run, name: TransferStudy.checkpointName(source: 3)))
     }
 
-    func testFailedTaskLeavesOthersMergedAndRerunRunsOnlyTheMissingUnits() throws {
+    func testRerunRunsOnlyMissingUnits() throws {
         let directory = try SweepFixtures.temporaryFolder()
         let manifest = try SweepFixtures.manifest()
         let folder = SweepFolder(path: directory.appendingPathComponent("work").path)

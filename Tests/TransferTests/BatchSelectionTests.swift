@@ -48,7 +48,7 @@ final class BatchSelectionTests: XCTestCase {
         }
     }
 
-    func testTheBelieverSpreadsARoundAcrossTheRange() throws {
+    func testBelieverSpreadsRoundAcrossRange() throws {
         var options = SelectionOptions()
         options.batchSize = 3
         let report = try runOfflineSelection(
@@ -57,10 +57,11 @@ final class BatchSelectionTests: XCTestCase {
         // Without the fantasies every choice of the round would be the middle; with them
         // the round covers both halves.
         XCTAssertEqual(chosen.count, 3)
-        XCTAssertTrue(chosen.first! < 4 && chosen.last! > 7, "\(chosen)")
+        XCTAssertLessThan(chosen.first!, 4, "\(chosen)")
+        XCTAssertGreaterThan(chosen.last!, 7, "\(chosen)")
     }
 
-    func testFantasyIsTheModelMeanLessTheGapClampedToTheUnitRange() throws {
+    func testFantasyIsClampedMeanLessGap() throws {
         let batch = try BatchSelection(
             strategy: MBTLGaussianProcessStrategy(), size: 2, gapSlope: .fixed(0.5))
         var decision = SelectionDecision(step: 1, source: 2)
