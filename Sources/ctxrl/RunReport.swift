@@ -43,7 +43,7 @@ enum RunReport {
         }
         return Report(
             title: "ctxrl run \(id.rawValue): \(scenario.environment.gymnasiumID)",
-            subtitle: "\(scenario.name), \(labels.count) contexts, strategy \(scenario.strategy)",
+            subtitle: "\(scenario.name), \(plural(labels.count, "context")), strategy \(scenario.strategy)",
             sections: sections,
             footer: "ctxrl \(export.run.ctxrlVersion); generated "
                 + ISO8601DateFormatter().string(from: Date()))

@@ -75,7 +75,7 @@ enum RunsCommand: Subcommand {
                 + "ctxrl \(run.ctxrlVersion)",
             "  started \(ISO8601DateFormatter().string(from: run.startedAt))"
                 + (run.finishedAt.map { ", finished \(ISO8601DateFormatter().string(from: $0))" } ?? ""),
-            "  \(export.contexts.count) contexts, \(export.trainings.count) trainings "
+            "  \(plural(export.contexts.count, "context")), \(plural(export.trainings.count, "training")) "
                 + "(\(export.trainings.filter { $0.status == .finished }.count) finished), "
                 + "\(export.evaluations.count) evaluations, \(export.metrics.count) metric values",
         ]

@@ -140,7 +140,7 @@ enum SelectCommand: Subcommand {
 
     static func table(_ report: SelectionReport) -> String {
         var lines = [
-            "\(report.strategy) on \(report.contextCount) contexts, budget \(report.budget)"
+            "\(report.strategy) on \(plural(report.contextCount, "context")), budget \(report.budget)"
                 + (report.batchSize > 1 ? ", \(report.batchSize) sources per round" : "")
         ]
         let rows: [[String]]

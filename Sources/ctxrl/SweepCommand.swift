@@ -70,7 +70,7 @@ enum SweepCommand: Subcommand {
         sweep.shouldCancel = { Interrupt.isRequested }
         progress.log(
             "run \(plan.run.rawValue) '\(request.runName)' in \(storePath): "
-                + "\(plan.scenario.environment.rawValue), \(study.count) contexts, strategy "
+                + "\(plan.scenario.environment.rawValue), \(plural(study.count, "context")), strategy "
                 + "\(plan.scenario.strategy), backend \(backend.name), folder \(folder.path)")
 
         let start = Date()

@@ -65,7 +65,7 @@ enum TrainCommand: Subcommand {
             let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
             let (contextSet, _, _) = try TrainPlan.validate(scenario, origin: origin)
             output.print(String(decoding: try scenarioEncoder.encode(scenario), as: UTF8.self))
-            output.log("valid: \(contextSet.contexts.count) contexts; nothing was written")
+            output.log("valid: \(plural(contextSet.contexts.count, "context")); nothing was written")
             return
         }
         let plan = try TrainPlan.make(arguments: arguments, storePath: storePath)
@@ -80,7 +80,7 @@ enum TrainCommand: Subcommand {
         if !arguments.has("quiet") {
             output.log(
             "run \(plan.run.rawValue) in \(storePath): \(plan.scenario.environment.rawValue), "
-                + "\(plan.contextSet.contexts.count) contexts, strategy \(plan.scenario.strategy), "
+                + "\(plural(plan.contextSet.contexts.count, "context")), strategy \(plan.scenario.strategy), "
                 + "budget \(plan.scenario.budget), seed \(plan.scenario.seed)")
         }
 

@@ -195,7 +195,7 @@ struct TrainPlan {
         }
         guard scenario.budget <= count else {
             throw invalid(
-                "budget \(scenario.budget) exceeds the \(count) contexts of '\(scenario.contexts)'; "
+                "budget \(scenario.budget) exceeds the \(plural(count, "context")) of '\(scenario.contexts)'; "
                     + "give --budget \(count) or less", key: "budget")
         }
         let policies = ["none", "mlp", "shared", "lora", "mhr", "openbook"]

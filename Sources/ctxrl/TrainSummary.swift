@@ -8,7 +8,7 @@ enum TrainSummary {
         let count = plan.contextSet.contexts.count
         if !result.steps.isEmpty {
             lines.append(
-                "Selection with \(plan.scenario.strategy) on \(count) contexts "
+                "Selection with \(plan.scenario.strategy) on \(plural(count, "context")) "
                     + "(V_k: generalized performance, normalised to [0, 1]):")
             let rows = result.steps.map { step -> [String] in
                 let decision = step.decision
