@@ -14,6 +14,23 @@ enum ArtifactStage {
 
     /// Writes both files, named after the store file and the run id so that runs of different
     /// stores do not overwrite each other (the default store gives `run1_report.html`).
+    /// Creates the output folder and checks that files can be written in it, so that a bad
+    /// `--out` fails before any training instead of after it.
+    ///
+    /// - Throws: `UsageError` naming the folder and the fix.
+    static func prepare(folder: String) throws {
+        let probe = (folder as NSString).appendingPathComponent(".ctxrl-write-check")
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data().write(to: URL(fileURLWithPath: probe))
+            try FileManager.default.removeItem(atPath: probe)
+        } catch {
+            throw UsageError(
+                "cannot write to the output folder '\(folder)' (\(describe(error))); give a "
+                    + "writable folder with --out, or skip the GIF and report with --no-artifacts")
+        }
+    }
+
     static func run(plan: TrainPlan, result: TrainResult, folder: String, storePath: String)
         throws -> (gif: String?, report: String)
     {

@@ -68,7 +68,13 @@ enum TrainCommand: Subcommand {
             output.log("valid: \(plural(contextSet.contexts.count, "context")); nothing was written")
             return
         }
-        let plan = try TrainPlan.make(arguments: arguments, storePath: storePath)
+        let plan = try TrainPlan.make(
+            arguments: arguments, storePath: storePath,
+            checkOutput: {
+                if !arguments.has("no-artifacts") {
+                    try ArtifactStage.prepare(folder: arguments.string("out") ?? "ctxrl-out")
+                }
+            })
         let progress = StudyProgress(
             output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
         Interrupt.install()

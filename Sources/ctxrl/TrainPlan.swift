@@ -24,13 +24,20 @@ struct TrainPlan {
     /// file or the environment's defaults with the options applied on top.
     ///
     /// Bad input throws `UsageError` before the store is opened, so it loses nothing.
-    static func make(arguments: ParsedArguments, storePath: String) throws -> TrainPlan {
+    ///
+    /// - Parameter checkOutput: Checks the output folder after the input is validated and
+    ///   before the run is created or resumed; a throw stops the command there.
+    static func make(
+        arguments: ParsedArguments, storePath: String, checkOutput: () throws -> Void = {}
+    ) throws -> TrainPlan {
         if let resume = arguments.string("resume") {
-            return try resumed(resume, arguments: arguments, storePath: storePath)
+            return try resumed(
+                resume, arguments: arguments, storePath: storePath, checkOutput: checkOutput)
         }
         let scenario = try effectiveScenario(arguments)
         let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
         let (contextSet, strategy, options) = try validate(scenario, origin: origin)
+        try checkOutput()
         let store = try openStore(storePath)
         let name = "\(scenario.name)-seed\(scenario.seed)-\(Int(Date().timeIntervalSince1970))"
             + "-\(ProcessInfo.processInfo.processIdentifier)"
@@ -43,9 +50,10 @@ struct TrainPlan {
             selectionOptions: options, store: store, run: run)
     }
 
-    static func resumed(_ text: String, arguments: ParsedArguments, storePath: String) throws
-        -> TrainPlan
-    {
+    static func resumed(
+        _ text: String, arguments: ParsedArguments, storePath: String,
+        checkOutput: () throws -> Void
+    ) throws -> TrainPlan {
         guard let id = Int64(text) else {
             throw UsageError("--resume needs a run id (see 'ctxrl runs list'), got '\(text)'")
         }
@@ -71,6 +79,7 @@ struct TrainPlan {
             throw UsageError("run \(id) has a configuration this ctxrl cannot read: \(error)")
         }
         let (contextSet, strategy, options) = try validate(scenario, origin: "run \(id)")
+        try checkOutput()
         try store.resumeRun(run.id)
         return TrainPlan(
             scenario: scenario, contextSet: contextSet, strategyName: strategy,

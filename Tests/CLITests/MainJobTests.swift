@@ -216,6 +216,22 @@ final class MainJobTests: XCTestCase {
         }
     }
 
+    func testUnwritableOutputFailsBeforeTraining() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        // A regular file where the output folder should be cannot hold the GIF or report.
+        let blocker = directory.appendingPathComponent("blocker")
+        FileManager.default.createFile(atPath: blocker.path, contents: Data())
+        let result = try CommandRunner.run(
+            Self.tinyArguments + [
+                "--db", path, "--out", blocker.appendingPathComponent("out").path, "--quiet",
+            ])
+        XCTAssertEqual(result.status, 2, result.error)
+        XCTAssertTrue(result.error.contains("cannot write to the output folder"), result.error)
+        XCTAssertTrue(result.error.contains("--no-artifacts"), result.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "no run was stored")
+    }
+
     func testResumeOfUnknownRunExitsTwo() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let path = directory.appendingPathComponent("runs.sqlite").path
