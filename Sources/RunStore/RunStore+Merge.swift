@@ -32,7 +32,9 @@ extension RunStore {
     @discardableResult
     public func merge(shard: RunStore, into run: RunID) throws -> ShardMerge {
         guard let target = try self.run(id: run) else { throw RunStoreError.runNotFound(run) }
-        let source = try shard.matchingRun(target, contexts: try contexts(run: run))
+        let source = try shard.shardRun(
+            name: target.name, kind: target.kind, configuration: target.configuration,
+            seed: target.seed, contexts: try contexts(run: run))
         let finishedHere = Set(
             try trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
 
@@ -56,28 +58,31 @@ extension RunStore {
         return result
     }
 
-    /// Checks that this shard contains exactly one run, a copy of `target`, and returns its id.
-    private func matchingRun(_ target: Run, contexts: [RunContext]) throws -> RunID {
+    /// Checks that this store is a shard of the run described by the arguments: it contains
+    /// exactly one run, with this name, kind, configuration, seed and contexts.
+    ///
+    /// - Returns: The id of the run in this shard.
+    /// - Throws: `RunStoreError.shardMismatch` naming the first difference.
+    public func shardRun(
+        name: String, kind: String, configuration: String, seed: UInt64, contexts: [RunContext]
+    ) throws -> RunID {
         let runs = try runs()
         guard runs.count == 1, let run = runs.first else {
             throw RunStoreError.shardMismatch(
-                shard: path, reason: "it holds \(runs.count) runs, not one")
+                shard: path, reason: "it contains \(runs.count) runs, not one")
         }
         func differs(_ field: String) -> RunStoreError {
             .shardMismatch(
                 shard: path,
-                reason: "it belongs to run '\(run.name)' with a different \(field) than run "
-                    + "\(target.id) ('\(target.name)')")
+                reason: "it belongs to run '\(run.name)' with a different \(field) than '\(name)'")
         }
-        guard run.name == target.name else {
+        guard run.name == name else {
             throw RunStoreError.shardMismatch(
-                shard: path,
-                reason: "it belongs to run '\(run.name)', not to run \(target.id) "
-                    + "('\(target.name)')")
+                shard: path, reason: "it belongs to run '\(run.name)', not to run '\(name)'")
         }
-        if run.kind != target.kind { throw differs("kind") }
-        if run.configuration != target.configuration { throw differs("configuration") }
-        if run.seed != target.seed { throw differs("seed") }
+        if run.kind != kind { throw differs("kind") }
+        if run.configuration != configuration { throw differs("configuration") }
+        if run.seed != seed { throw differs("seed") }
         if try self.contexts(run: run.id) != contexts { throw differs("context set") }
         return run.id
     }

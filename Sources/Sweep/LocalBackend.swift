@@ -35,7 +35,7 @@ public struct LocalBackend: SweepBackend {
             }
             while running.count < parallel, !waiting.isEmpty {
                 let task = waiting.removeFirst()
-                let log = folder.logsPath + "/local-r\(round)-t\(task).log"
+                let log = folder.newLogPath(name: "local-r\(round)-t\(task)")
                 running.append((task, try start(units: tasks[task], folder: folder, log: log), log))
                 counts.pending -= 1
                 counts.running += 1

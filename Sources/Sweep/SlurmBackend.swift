@@ -33,7 +33,7 @@ public struct SlurmBackend: SweepBackend {
         tasks: [[Int]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
         shouldCancel: () -> Bool
     ) throws -> [TaskFailure] {
-        let path = folder.scriptPath(round: round)
+        let path = folder.newScriptPath(round: round)
         do {
             try script(tasks: tasks, round: round, folder: folder)
                 .write(toFile: path, atomically: true, encoding: .utf8)
@@ -49,6 +49,7 @@ public struct SlurmBackend: SweepBackend {
         while true {
             if shouldCancel() {
                 _ = try? runner.run("scancel", [job])
+                onEvent(.cancelled(jobID: job))
                 throw SweepError.cancelled
             }
             let states = try queueStates(job: job)
@@ -56,7 +57,7 @@ public struct SlurmBackend: SweepBackend {
             if counts != last { onEvent(.tasksUpdated(counts)) }
             last = counts
             if counts.pending + counts.running == 0 {
-                return Self.failures(states, job: job, folder: folder)
+                return Self.failures(states, job: job, folder: folder, taskCount: tasks.count)
             }
             Thread.sleep(forTimeInterval: pollInterval)
         }
@@ -66,8 +67,8 @@ public struct SlurmBackend: SweepBackend {
     public func script(tasks: [[Int]], round: Int, folder: SweepFolder) -> String {
         var lines = [
             "#!/bin/bash",
-            "# ctxrl sweep, round \(round): \(tasks.joined().count) transfer units in "
-                + "\(tasks.count) array tasks, at most \(parallel) at once.",
+            "# ctxrl sweep, round \(round): \(count(tasks.joined().count, "transfer unit")) in "
+                + "\(count(tasks.count, "array task")), at most \(parallel) at once.",
             "# Written by 'ctxrl sweep'. Each task trains its units into its own shard under",
             "# shards/; 'ctxrl merge --sweep DIR' (or the same 'ctxrl sweep' command again)",
             "# merges them into the run store after the job has ended.",
@@ -88,6 +89,11 @@ public struct SlurmBackend: SweepBackend {
                 .map(Self.quoted).joined(separator: " ") + " \"${units[$SLURM_ARRAY_TASK_ID]}\"",
         ]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Formats "1 transfer unit" or "3 transfer units".
+    private func count(_ value: Int, _ noun: String) -> String {
+        "\(value) \(noun)" + (value == 1 ? "" : "s")
     }
 
     /// Quotes a word for the shell when it contains anything but safe characters.
@@ -163,14 +169,21 @@ public struct SlurmBackend: SweepBackend {
         return counts
     }
 
-    static func failures(_ states: [Int: String], job: String, folder: SweepFolder)
-        -> [TaskFailure]
-    {
-        states.filter { $0.key >= 0 && $0.value != "COMPLETED" && endedStates.contains($0.value) }
-        .map {
-            TaskFailure(
-                task: $0.key, reason: $0.value,
-                log: folder.logsPath + "/slurm-\(job)_\($0.key).log")
-        }.sorted { $0.task < $1.task }
+    /// Lists the tasks that ended without COMPLETED. A task Slurm no longer lists at all was
+    /// cancelled while pending, which leaves no record and no log, or belongs to a job that
+    /// ended longer ago than MinJobAge; either way the merge decides which units are missing.
+    static func failures(
+        _ states: [Int: String], job: String, folder: SweepFolder, taskCount: Int
+    ) -> [TaskFailure] {
+        (0..<taskCount).compactMap { task in
+            guard let state = states[task] else {
+                return TaskFailure(
+                    task: task, reason: "no record (cancelled before it started?)",
+                    log: "no log for task \(task) of job \(job)")
+            }
+            guard state != "COMPLETED", endedStates.contains(state) else { return nil }
+            return TaskFailure(
+                task: task, reason: state, log: folder.logsPath + "/slurm-\(job)_\(task).log")
+        }
     }
 }

@@ -76,16 +76,23 @@ public final class Sweep {
             let tasks = packing.tasks(
                 missing, unitSteps: study.settings.ppo.totalSteps, parallel: parallel)
             onEvent?(.roundStarted(round: round, units: missing, tasks: tasks.count))
-            failures = try backend.run(
-                tasks: tasks, round: round, folder: folder, onEvent: { self.onEvent?($0) },
-                shouldCancel: { self.shouldCancel?() ?? false })
+            do {
+                failures = try backend.run(
+                    tasks: tasks, round: round, folder: folder, onEvent: { self.onEvent?($0) },
+                    shouldCancel: { self.shouldCancel?() ?? false })
+            } catch SweepError.cancelled {
+                // Keep what the stopped tasks finished, so that the run store shows it now.
+                try? merge()
+                throw SweepError.cancelled
+            }
             try merge()
         }
         var results: [TransferUnitResult] = []
         var absent: [Int] = []
         for unit in units {
             if let result = try study.storedUnit(source: unit) {
-                results.append(result)
+                // A unit trained by this round's tasks is new, though read from the store.
+                results.append(result.marked(wasStored: !missing.contains(unit)))
             } else {
                 absent.append(unit)
             }

@@ -8,6 +8,8 @@ public enum SweepEvent: Sendable {
     case scriptWritten(path: String)
     /// The job was submitted (Slurm only).
     case submitted(jobID: String)
+    /// The job was cancelled with `scancel` because the sweep was interrupted (Slurm only).
+    case cancelled(jobID: String)
     /// The tasks' states changed.
     case tasksUpdated(TaskCounts)
     /// Shards were merged into the run store.

@@ -20,13 +20,13 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .manifestUnreadable(let path, let reason):
-            return "cannot read the sweep manifest \(path) (\(reason)); give the folder that "
-                + "'ctxrl sweep' wrote with --work"
+            return "cannot read the sweep manifest \(path) (\(reason)); give the sweep folder "
+                + "that 'ctxrl sweep' wrote (its --work folder)"
         case .folderOfAnotherRun(let path, let run):
             return "the sweep folder \(path) belongs to run '\(run)'; give another folder "
                 + "with --work"
         case .folderUnwritable(let path, let reason):
-            return "cannot write the sweep folder \(path): \(reason); give a writable folder "
+            return "cannot write the sweep folder \(path) (\(reason)); give a writable folder "
                 + "with --work"
         case .unitOutOfRange(let index, let count):
             return "unit \(index) does not exist; the run has units 0 to \(count - 1)"

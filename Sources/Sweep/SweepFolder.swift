@@ -60,8 +60,27 @@ public struct SweepFolder: Sendable {
         shardsPath + "/unit-" + String(format: "%05d", index) + ".sqlite"
     }
 
-    /// Returns the path of round `round`'s batch script.
-    public func scriptPath(round: Int) -> String { path + "/round-\(round).sbatch" }
+    /// Returns a new path for round `round`'s batch script: `round-R.sbatch`, or
+    /// `round-R-2.sbatch` and so on when an earlier attempt of the round wrote one, so that
+    /// every attempt keeps its script.
+    public func newScriptPath(round: Int) -> String {
+        Self.unusedPath(path + "/round-\(round)", extension: "sbatch")
+    }
+
+    /// Returns a new path for a log named `name` in `logs/`, numbered like the scripts.
+    public func newLogPath(name: String) -> String {
+        Self.unusedPath(logsPath + "/" + name, extension: "log")
+    }
+
+    static func unusedPath(_ base: String, extension suffix: String) -> String {
+        var candidate = base + "." + suffix
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: candidate) {
+            attempt += 1
+            candidate = base + "-\(attempt)." + suffix
+        }
+        return candidate
+    }
 
     /// Reads the manifest.
     ///
@@ -102,7 +121,11 @@ public struct SweepFolder: Sendable {
             try encoder.encode(manifest).write(
                 to: URL(fileURLWithPath: manifestPath), options: .atomic)
         } catch {
-            throw SweepError.folderUnwritable(path: path, reason: error.localizedDescription)
+            var isFolder: ObjCBool = false
+            let reason = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+                && !isFolder.boolValue
+                ? "it is a file, not a folder" : "\(error.localizedDescription)"
+            throw SweepError.folderUnwritable(path: path, reason: reason)
         }
     }
 

@@ -26,7 +26,8 @@ public struct UnitPacking: Equatable, Sendable {
             perTask = max(unitsPerTask, 1)
         } else {
             let byCost = max(stepsPerTask / max(unitSteps, 1), 1)
-            let byParallelism = (units.count + max(parallel, 1) - 1) / max(parallel, 1)
+            // Rounding down keeps at least `parallel` tasks whenever there are that many units.
+            let byParallelism = units.count / max(parallel, 1)
             perTask = max(min(byCost, byParallelism), 1)
         }
         return stride(from: 0, to: units.count, by: perTask).map {

@@ -66,11 +66,39 @@ public enum UnitWork {
 }
 
 extension SweepFolder {
+    /// Checks that every shard in the folder belongs to the manifest's run, so that a merge
+    /// can reject a foreign shard before it writes anything.
+    ///
+    /// - Throws: `RunStoreError.shardMismatch` for the first foreign shard, and `SQLiteError`
+    ///   for an unreadable one.
+    public func checkShards(_ manifest: SweepManifest) throws {
+        for unit in shardUnits() {
+            _ = try RunStore(path: shardPath(unit: unit)).shardRun(
+                name: manifest.runName, kind: manifest.runKind,
+                configuration: manifest.configuration, seed: manifest.settings.seed,
+                contexts: manifest.contexts)
+        }
+    }
+
+    /// Lists the units whose shard contains their finished training, in increasing order.
+    ///
+    /// - Throws: `SQLiteError` for an unreadable shard.
+    public func finishedUnits() throws -> [Int] {
+        try shardUnits().filter { unit in
+            let shard = try RunStore(path: shardPath(unit: unit))
+            return try shard.runs().contains { run in
+                try shard.trainings(run: run.id)
+                    .contains { $0.sourceIndex == unit && $0.status == .finished }
+            }
+        }
+    }
+
     /// Merges every shard of the folder into `run`.
     ///
     /// - Returns: What the merges did, together.
     /// - Throws: `RunStoreError.shardMismatch` for a shard of another run or configuration,
     ///   and `SQLiteError` for an unreadable shard; shards merged before it stay merged.
+    ///   Call `checkShards(_:)` first to reject foreign shards before anything is merged.
     public func mergeShards(into store: RunStore, run: RunID) throws -> ShardMerge {
         var total = ShardMerge()
         for unit in shardUnits() {

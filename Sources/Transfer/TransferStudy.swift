@@ -44,6 +44,13 @@ public struct TransferUnitResult: Sendable {
     public let trainingSeconds: Double
     /// Whether the unit was already finished in the run store and was not trained again.
     public let wasStored: Bool
+
+    /// Returns this result with `wasStored` set to `stored`.
+    public func marked(wasStored stored: Bool) -> TransferUnitResult {
+        TransferUnitResult(
+            source: source, means: means, standardDeviations: standardDeviations,
+            trainingSeconds: trainingSeconds, wasStored: stored)
+    }
 }
 
 /// Something that happened in a study, for progress reporting.

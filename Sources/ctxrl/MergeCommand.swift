@@ -22,26 +22,47 @@ enum MergeCommand: Subcommand {
         } catch let error as SweepError {
             throw UsageError(error.description)
         }
+        do {
+            try folder.checkShards(manifest)
+        } catch let error as RunStoreError {
+            throw UsageError(error.description)
+        }
         let store = try TrainPlan.openStore(storePath)
+        let existing = try store.run(named: manifest.runName)
         let run = try store.createRun(
             name: manifest.runName, kind: manifest.runKind, configuration: manifest.configuration,
             seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion)
         try store.addContexts(
             run: run, manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
-        let merge: ShardMerge
-        do {
-            merge = try folder.mergeShards(into: store, run: run)
-        } catch let error as RunStoreError {
-            throw UsageError(error.description)
+        let merge = try folder.mergeShards(into: store, run: run)
+        // Only 'ctxrl sweep' finishes a run, after its summary. A run this merge created is
+        // left interrupted, and rerunning the sweep continues it.
+        if existing == nil {
+            try store.markRunInterrupted(run)
         }
-        let finished = Set(
-            try store.trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
-        let missing = manifest.contexts.map(\.index).filter { !finished.contains($0) }
-        output.print(
-            "run \(run.rawValue) '\(manifest.runName)': merged "
-                + plural(merge.merged.count, "unit") + " now, "
-                + "\(finished.count) of \(manifest.contexts.count) units finished"
-                + (missing.isEmpty ? "" : "; missing: " + missing.map(String.init)
-                    .joined(separator: ", ")))
+        let finished = try store.trainings(run: run).filter { $0.status == .finished }
+            .map(\.sourceIndex)
+        var line = "run \(run.rawValue) '\(manifest.runName)': merged "
+            + plural(merge.merged.count, "unit") + " now; finished units: "
+            + (finished.isEmpty ? "none" : finished.map(String.init).joined(separator: ", "))
+        if Self.trainsEveryUnit(manifest) {
+            let missing = manifest.contexts.map(\.index).filter { !finished.contains($0) }
+            line += missing.isEmpty
+                ? " (all \(manifest.contexts.count))"
+                : "; missing: " + missing.map(String.init).joined(separator: ", ")
+        }
+        output.print(line)
+        if existing?.status != .finished {
+            output.print("Rerun the 'ctxrl sweep' command to finish the run and print its summary.")
+        }
+    }
+
+    /// Whether the sweep's strategy is `all`, which trains every unit; a selection strategy
+    /// trains only the units it chooses, so the others are not missing.
+    static func trainsEveryUnit(_ manifest: SweepManifest) -> Bool {
+        guard let data = manifest.configuration.data(using: .utf8),
+            let scenario = try? JSONDecoder().decode(Scenario.self, from: data)
+        else { return false }
+        return scenario.strategy == "all"
     }
 }

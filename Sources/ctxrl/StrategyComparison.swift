@@ -21,7 +21,7 @@ enum StrategyComparison {
             }
             if name == .multitask && matrix.multitaskReturns == nil { continue }
             let report = try runOfflineSelection(
-                matrix: matrix, strategy: name, budget: plan.scenario.budget,
+                matrix: matrix, strategy: name, budget: min(plan.scenario.budget, matrix.count),
                 options: plan.selectionOptions)
             for step in report.steps {
                 let decision = step.decision

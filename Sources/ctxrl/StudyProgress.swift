@@ -43,7 +43,7 @@ final class StudyProgress: @unchecked Sendable {
             guard !quiet else { return }
             let mean = unit.means.reduce(0, +) / Double(max(unit.means.count, 1))
             let how = unit.wasStored
-                ? "read from the run store"
+                ? "already finished, read back"
                 : String(format: "trained in %.1f s", unit.trainingSeconds)
             output.log(
                 String(format: "source %d %@; mean zero-shot return over %d targets %.1f",

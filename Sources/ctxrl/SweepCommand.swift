@@ -8,8 +8,8 @@ import Transfer
 enum SweepCommand: Subcommand {
     static let name = "sweep"
     static let usage =
-        "--scenario FILE --backend slurm|local [--parallel P] [--partition NAME] [--time LIMIT] "
-        + "[--batch Q] [--dry-run]"
+        "[--scenario FILE | --env E --contexts SPEC] [--backend local|slurm] [--parallel P] "
+        + "[--partition NAME] [--time LIMIT] [--batch Q] [--dry-run]"
     static let summary =
         "Run a transfer study's units as local processes or a Slurm job array, then merge them."
     static let options: [OptionSpec] = [
@@ -38,7 +38,8 @@ enum SweepCommand: Subcommand {
         .value("db", "PATH", "run store file (default ctxrl-runs.sqlite)"),
         .flag("dry-run", "write the manifest and the first round's script, submit nothing, "
               + "store nothing"),
-        .flag("json", "print a JSON summary on standard output at the end"),
+        .flag("json", "print a JSON summary as the only output on standard output at the end; "
+              + "the table then goes to standard error"),
         .flag("quiet", "print no progress on standard error"),
     ]
 
@@ -59,6 +60,11 @@ enum SweepCommand: Subcommand {
             return
         }
 
+        do {
+            try folder.checkShards(request.manifest)
+        } catch let error as RunStoreError {
+            throw UsageError(error.description)
+        }
         let plan = try request.plan(storePath: storePath)
         let study = TransferStudy(
             settings: plan.settings, contextSet: plan.contextSet, store: plan.store, run: plan.run)
@@ -100,9 +106,11 @@ enum SweepCommand: Subcommand {
         }
         result.trainingSeconds = Date().timeIntervalSince(start)
         try plan.store.finishRun(plan.run, status: .finished)
-        output.print(TrainSummary.table(result, plan: plan))
         if arguments.has("json") {
+            output.log(TrainSummary.table(result, plan: plan))
             output.print(TrainSummary.json(result, plan: plan).rendered)
+        } else {
+            output.print(TrainSummary.table(result, plan: plan))
         }
     }
 
@@ -112,7 +120,14 @@ enum SweepCommand: Subcommand {
         _ request: SweepRequest, folder: SweepFolder, backend: any SweepBackend,
         progress: SweepProgress
     ) throws {
-        let units = try request.firstRound()
+        let finished = Set(try folder.finishedUnits())
+        let units = try request.firstRound().filter { !finished.contains($0) }
+        guard !units.isEmpty else {
+            progress.log(
+                "dry run: every unit of the first round is already finished in "
+                    + "\(folder.shardsPath); nothing to write")
+            return
+        }
         let tasks = request.packing.tasks(
             units, unitSteps: request.scenario.ppo.totalSteps, parallel: request.parallel)
         if let slurm = backend as? SlurmBackend {
@@ -127,11 +142,12 @@ enum SweepCommand: Subcommand {
                         .map(SlurmBackend.quoted).joined(separator: " "))
             }
         }
+        let ran = backend is SlurmBackend ? "the script" : "these commands"
         progress.log(
             "dry run: wrote \(folder.manifestPath); nothing was submitted or stored. "
                 + (request.scenario.strategy == "all"
                     ? "" : "Later rounds depend on this round's results. ")
-                + "Rerun without --dry-run to run the sweep, or 'ctxrl merge --sweep "
-                + "\(folder.path)' after running the script yourself.")
+                + "Rerun without --dry-run to run the sweep, or run \(ran) yourself and then "
+                + "'ctxrl merge --sweep \(folder.path)'.")
     }
 }

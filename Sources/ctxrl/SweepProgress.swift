@@ -28,6 +28,8 @@ final class SweepProgress {
             log("wrote \(path)")
         case .submitted(let job):
             log("submitted Slurm job \(job)")
+        case .cancelled(let job):
+            log("cancelled Slurm job \(job) with scancel")
         case .tasksUpdated(let counts):
             let elapsed = ProgressReporter.duration(Date().timeIntervalSince(roundStart))
             log(

@@ -30,7 +30,9 @@ struct SweepRequest {
         parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
         batchSize = try arguments.integer("batch", default: 1, minimum: 1)!
         if batchSize > 1 && scenario.strategy == "all" {
-            throw UsageError("--batch applies to selection strategies; --strategy all runs every unit at once")
+            throw UsageError(
+                "--batch \(batchSize) applies to selection strategies, but --strategy all runs "
+                    + "every unit in one round; drop --batch or choose a strategy such as mbtl-gp")
         }
         packing = UnitPacking(unitsPerTask: try arguments.integer("pack", minimum: 1))
         executable = Self.currentExecutable()

@@ -40,7 +40,8 @@ enum TrainCommand: Subcommand {
         .flag("no-artifacts", "skip the rollout GIF and the HTML report"),
         .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
         .flag("dry-run", "validate everything, print the effective scenario as JSON, write nothing"),
-        .flag("json", "print a JSON summary on standard output at the end"),
+        .flag("json", "print a JSON summary as the only output on standard output at the end; "
+              + "the table then goes to standard error"),
         .flag("quiet", "print no progress on standard error"),
     ]
 
@@ -127,12 +128,15 @@ enum TrainCommand: Subcommand {
                     + "'ctxrl report \(plan.run.rawValue) --out FILE.html --db \(storePath)'"
             }
         }
-        output.print(TrainSummary.table(result, plan: plan))
+        // With --json, standard output carries the JSON alone, so a tool can parse it whole.
+        let json = arguments.has("json")
+        let show: (String) -> Void = json ? output.log : output.print
+        show(TrainSummary.table(result, plan: plan))
         if let artifacts {
-            if let gif = artifacts.gif { output.print("Rollout GIF: \(gif)") }
-            output.print("Report: \(artifacts.report)")
+            if let gif = artifacts.gif { show("Rollout GIF: \(gif)") }
+            show("Report: \(artifacts.report)")
         }
-        if arguments.has("json") {
+        if json {
             output.print(TrainSummary.json(result, plan: plan).rendered)
         }
         if let artifactError {

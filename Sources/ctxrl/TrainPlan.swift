@@ -67,7 +67,10 @@ struct TrainPlan {
             throw UsageError("run \(id) is not in \(storePath); see 'ctxrl runs list --db \(storePath)'")
         }
         guard run.kind == "train" else {
-            throw UsageError("run \(id) is a '\(run.kind)' run; only train runs can be resumed")
+            let fix = run.kind == "sweep"
+                ? "rerun the 'ctxrl sweep' command that made it, which continues it"
+                : "only train runs can be resumed"
+            throw UsageError("run \(id) is a '\(run.kind)' run; \(fix)")
         }
         guard run.status != .finished else {
             throw UsageError("run \(id) is already finished; nothing to resume")
@@ -202,7 +205,9 @@ struct TrainPlan {
                     key: "strategy")
             }
         }
-        guard scenario.budget <= count else {
+        // With 'all' every context is trained anyway; the budget only sets how far the
+        // strategy comparison goes, and is cut to the number of contexts there.
+        guard scenario.strategy == "all" || scenario.budget <= count else {
             throw invalid(
                 "budget \(scenario.budget) exceeds the \(plural(count, "context")) of '\(scenario.contexts)'; "
                     + "give --budget \(count) or less", key: "budget")

@@ -32,7 +32,7 @@ enum TrainSummary {
         }
         if !result.reports.isEmpty {
             lines.append("Strategies on the full \(count)x\(count) transfer matrix "
-                         + "(budget \(plan.scenario.budget)):")
+                         + "(budget \(min(plan.scenario.budget, count))):")
             let rows = result.reports.map { report -> [String] in
                 [
                     report.strategy,
@@ -45,12 +45,14 @@ enum TrainSummary {
                 header: ["strategy", "V_1 ... V_K", "mean", "sample efficiency"], rows: rows
             ).map { "  " + $0 }
             if let first = result.reports.first {
+                let baseline = first.multitaskPerformance == nil
+                    ? "independent training (no multi-task baseline was trained)"
+                    : "the better of independent and multi-task training"
                 lines.append(
                     String(
                         format: "  Sample efficiency is N / k*, where k* is the first k that "
-                            + "reaches %.3f, the better of independent and multi-task training; "
-                            + "- means not within the budget.",
-                        first.baselinePerformance))
+                            + "reaches %.3f, %@; - means not within the budget.",
+                        first.baselinePerformance, baseline))
             }
         }
         if !result.multitask.isEmpty {
@@ -88,7 +90,11 @@ enum TrainSummary {
             lines += alignedColumns(header: ["policy", "V", "trainable parameters"], rows: rows)
                 .map { "  " + $0 }
         }
-        lines.append(String(format: "Training and evaluation took %.1f s.", result.trainingSeconds))
+        let reused = result.units.filter(\.wasStored).count
+        lines.append(
+            String(format: "Training and evaluation took %.1f s", result.trainingSeconds)
+                + (reused == 0
+                    ? "." : " (\(plural(reused, "unit")) already finished earlier, read back)."))
         return lines.joined(separator: "\n")
     }
 

@@ -18,10 +18,10 @@ final class MainJobTests: XCTestCase {
         let result = try CommandRunner.run(
             arguments + ["--db", path, "--no-artifacts", "--json", "--quiet"])
         XCTAssertEqual(result.status, 0, result.error)
-        XCTAssertTrue(result.output.contains("shared openbook policy"), result.output)
+        // With --json the table goes to standard error and the JSON is all of standard output.
+        XCTAssertTrue(result.error.contains("shared openbook policy"), result.error)
         let summary = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(result.outputLines.last!.utf8))
-                as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let shared = try XCTUnwrap(summary["shared_policy"] as? [String: Any])
         XCTAssertEqual((shared["evaluations"] as? [Any])?.count, 3)
         XCTAssertNotNil(shared["generalized_performance"] as? Double)
@@ -39,16 +39,15 @@ final class MainJobTests: XCTestCase {
         let result = try CommandRunner.run(
             Self.tinyArguments + ["--db", path, "--out", out, "--json"])
         XCTAssertEqual(result.status, 0, result.error)
-        XCTAssertTrue(result.output.contains("Selection with mbtl-gp on 3 contexts"), result.output)
-        XCTAssertTrue(result.output.contains("Report: \(out)/runs-run1_report.html"), result.output)
+        XCTAssertTrue(result.error.contains("Selection with mbtl-gp on 3 contexts"), result.error)
+        XCTAssertTrue(result.error.contains("Report: \(out)/runs-run1_report.html"), result.error)
         let report = try String(contentsOfFile: out + "/runs-run1_report.html", encoding: .utf8)
         XCTAssertTrue(report.contains("finished"))
         XCTAssertTrue(report.contains("<svg"))
         XCTAssertTrue(report.contains("data:image/gif;base64,"))
 
-        let summaryLine = try XCTUnwrap(result.outputLines.last)
         let summary = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let chosen = try XCTUnwrap(summary["chosen_sources"] as? [Int])
         XCTAssertEqual(chosen.count, 2)
         XCTAssertEqual(chosen.first, 1, "MBTL-GP starts in the middle of the range")
@@ -124,7 +123,7 @@ final class MainJobTests: XCTestCase {
         let resumed = try CommandRunner.run(
             ["train", "--resume", String(run.id.rawValue), "--db", path, "--no-artifacts"])
         XCTAssertEqual(resumed.status, 0, resumed.error)
-        XCTAssertTrue(resumed.error.contains("read from the run store"), resumed.error)
+        XCTAssertTrue(resumed.error.contains("already finished, read back"), resumed.error)
         let after = try RunStore(path: path)
         XCTAssertEqual(try after.run(id: run.id)?.status, .finished)
         XCTAssertEqual(try after.evaluations(run: run.id).count, 9)
@@ -165,8 +164,7 @@ final class MainJobTests: XCTestCase {
         let result = try CommandRunner.run(arguments)
         XCTAssertEqual(result.status, 0, result.error)
         let summary = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(result.outputLines.last!.utf8))
-                as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         let strategies = try XCTUnwrap(summary["strategies"] as? [[String: Any]])
         XCTAssertEqual(
             Set(strategies.compactMap { $0["strategy"] as? String }),
@@ -178,7 +176,7 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(try store.trainings(run: run.id).filter { $0.status == .finished }.count, 3)
         XCTAssertEqual(
             try store.metricHistory(run: run.id, key: "multitask/equal-total/return_mean").count, 3)
-        XCTAssertTrue(result.output.contains("equal-unit"), result.output)
+        XCTAssertTrue(result.error.contains("equal-unit"), result.error)
         // The stored matrix feeds offline selection.
         let exported = try CommandRunner.run(
             ["runs", "export", "1", "--format", "csv", "--table", "matrix", "--db", path])

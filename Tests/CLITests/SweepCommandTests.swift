@@ -67,7 +67,15 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(unit.status, 0, unit.error)
         XCTAssertTrue(unit.error.contains("source 1 trained"), unit.error)
         let again = try CommandRunner.run(["unit", "--sweep", first, "--index", "1"])
-        XCTAssertTrue(again.error.contains("source 1 read from the run store"), again.error)
+        XCTAssertTrue(again.error.contains("source 1 already finished, read back"), again.error)
+        // A second dry run keeps the first script and leaves the finished unit out.
+        let redo = try CommandRunner.run(
+            Self.tinySweep + ["--backend", "slurm", "--dry-run", "--work", first, "--seed", "1"])
+        XCTAssertEqual(redo.status, 0, redo.error)
+        let rescript = try String(contentsOfFile: first + "/round-0-2.sbatch", encoding: .utf8)
+        XCTAssertTrue(rescript.contains("3 transfer units in 3 array tasks"), rescript)
+        XCTAssertEqual(
+            try String(contentsOfFile: first + "/round-0.sbatch", encoding: .utf8), script)
         let outside = try CommandRunner.run(["unit", "--sweep", first, "--index", "0,9"])
         XCTAssertEqual(outside.status, 2)
         XCTAssertTrue(outside.error.contains("unit 9 does not exist"), outside.error)
@@ -75,7 +83,8 @@ final class SweepCommandTests: XCTestCase {
         let db = directory.appendingPathComponent("runs.sqlite").path
         let merge = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
         XCTAssertEqual(merge.status, 0, merge.error)
-        XCTAssertTrue(merge.output.contains("1 of 4 units finished; missing: 0, 2, 3"), merge.output)
+        XCTAssertTrue(merge.output.contains("finished units: 1; missing: 0, 2, 3"), merge.output)
+        XCTAssertEqual(try RunStore(path: db).runs().first?.status, .interrupted)
 
         // A shard of the other sweep (another seed) in this sweep's folder is rejected.
         _ = try CommandRunner.run(["unit", "--sweep", second, "--index", "2"])
@@ -85,16 +94,30 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.error.contains("cannot be merged"), refused.error)
         XCTAssertEqual(try Self.evaluations(db).count, 4, "the merged unit is kept")
+        // A store that does not exist yet is not created by a rejected merge.
+        let fresh = directory.appendingPathComponent("fresh.sqlite").path
+        let rejected = try CommandRunner.run(["merge", "--sweep", first, "--db", fresh])
+        XCTAssertEqual(rejected.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fresh), rejected.error)
     }
 
     func testBadSweepOptionsExitWithStatusTwo() throws {
         let cases: [([String], String)] = [
             (["--backend", "pbs"], "--backend 'pbs' is unknown"),
-            (["--batch", "2"], "--batch applies to selection strategies"),
+            (["--batch", "2"], "--batch 2 applies to selection strategies"),
             (["--backend", "local", "--partition", "gpu"], "--partition applies to --backend slurm"),
             (["--parallel", "0"], "--parallel"),
         ]
         let directory = try CommandRunner.temporaryDirectory()
+        // Without --budget, 'all' on fewer contexts than the default budget still runs.
+        var noBudget = Self.tinySweep
+        let budget = try XCTUnwrap(noBudget.firstIndex(of: "--budget"))
+        noBudget.removeSubrange(budget...(budget + 1))
+        let dry = try CommandRunner.run(
+            noBudget + ["--dry-run", "--work", directory.path + "/nobudget"])
+        XCTAssertEqual(dry.status, 0, dry.error)
+        try FileManager.default.removeItem(atPath: directory.path + "/nobudget")
+
         for (options, message) in cases {
             let result = try CommandRunner.run(Self.tinySweep + options, in: directory)
             XCTAssertEqual(result.status, 2, "\(options): \(result.error)")

@@ -59,9 +59,17 @@ final class SlurmBackendTests: XCTestCase {
         XCTAssertEqual(counts.failed, 1)
         XCTAssertEqual(counts.running, 1)
         XCTAssertEqual(counts.pending, 3)
-        XCTAssertEqual(
-            SlurmBackend.failures(states, job: "41", folder: folder),
-            [TaskFailure(task: 2, reason: "CANCELLED", log: folder.logsPath + "/slurm-41_2.log")])
+    }
+
+    func testEndedJobListsFailedAndUnrecordedTasks() {
+        // Task 3 was cancelled while pending, which leaves no record at all.
+        let states = SlurmBackend.parseQueue(
+            "41_0 COMPLETED\n41_1 FAILED\n41_2 CANCELLED\n", job: "41")
+        let failures = SlurmBackend.failures(states, job: "41", folder: folder, taskCount: 4)
+        XCTAssertEqual(failures.map(\.task), [1, 2, 3])
+        XCTAssertEqual(failures.map(\.reason).prefix(2), ["FAILED", "CANCELLED"])
+        XCTAssertEqual(failures[1].log, folder.logsPath + "/slurm-41_2.log")
+        XCTAssertTrue(failures[2].log.hasPrefix("no log"), failures[2].log)
     }
 
     func testEveryEndedStateCountsAsEnded() {

@@ -111,10 +111,16 @@ final class SweepTests: XCTestCase {
     func testPackingKeepsEnoughTasksForTheParallelism() {
         let packing = UnitPacking()
         let units = Array(0..<10)
-        // 100k-step units pack 5 to a task by cost, but 10 units on 4 slots allow only 3.
+        // 100k-step units pack 5 to a task by cost, but 10 units on 4 slots allow only 2,
+        // so that no fewer than 4 tasks remain.
         XCTAssertEqual(
             packing.tasks(units, unitSteps: 100_000, parallel: 4),
-            [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]])
+            [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]])
+        XCTAssertEqual(packing.tasks(units, unitSteps: 100_000, parallel: 2).count, 2)
+        for parallel in 1...12 {
+            XCTAssertGreaterThanOrEqual(
+                packing.tasks(units, unitSteps: 1, parallel: parallel).count, min(parallel, 10))
+        }
         // Million-step units get a task each.
         XCTAssertEqual(packing.tasks(units, unitSteps: 1_000_000, parallel: 2).count, 10)
         XCTAssertEqual(
