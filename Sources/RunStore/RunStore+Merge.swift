@@ -8,6 +8,9 @@ public struct ShardMerge: Equatable, Sendable {
     public var alreadyPresent: [Int] = []
     /// Sources the shard contains but has not finished (interrupted, failed or still running).
     public var unfinished: [Int] = []
+    /// Keys of run-level metrics (such as the multi-task baseline's results) copied by this
+    /// merge.
+    public var metricKeys: [String] = []
 
     public init() {}
 }
@@ -20,6 +23,11 @@ extension RunStore {
     /// this store: the same name, kind, configuration, seed and contexts. SQLite's locks are
     /// unreliable on network file systems, so each process of a cluster job writes its own
     /// shard, and the shards are merged into the run store afterwards.
+    ///
+    /// Run-level metrics (those of no training) are copied by key: a key that `run` has no
+    /// value of gets every value the shard has of it. Writers of run-level metrics in a
+    /// shard, such as the multi-task baseline, store all values of their keys in one
+    /// transaction, so a key is never copied halfway.
     ///
     /// Merging is idempotent: a source that `run` already has finished is left alone, so a
     /// merge can be rerun after more units finish, or after a crash halfway. A source that
@@ -50,9 +58,29 @@ extension RunStore {
                 result.merged.append(training.sourceIndex)
             }
         }
-        if !copies.isEmpty {
+        let presentKeys = Set(
+            try database.rows(
+                "SELECT DISTINCT key FROM metrics WHERE run_id = ? AND training_id IS NULL",
+                [.integer(run.rawValue)]
+            ).compactMap { $0.first?.textValue })
+        let metrics = try shard.database.rows(
+            """
+            SELECT key, step, value, wall_time FROM metrics
+            WHERE run_id = ? AND training_id IS NULL ORDER BY id
+            """, [.integer(source.rawValue)]
+        ).filter { !presentKeys.contains($0[0].textValue ?? "") }
+        result.metricKeys = Array(Set(metrics.compactMap { $0[0].textValue })).sorted()
+
+        if !copies.isEmpty || !metrics.isEmpty {
             try database.transaction {
                 for copy in copies { try insert(copy, into: run) }
+                for row in metrics {
+                    try database.execute(
+                        """
+                        INSERT INTO metrics (run_id, training_id, key, step, value, wall_time)
+                        VALUES (?, NULL, ?, ?, ?, ?)
+                        """, [.integer(run.rawValue)] + row)
+                }
             }
         }
         return result

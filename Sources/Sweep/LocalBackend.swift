@@ -18,7 +18,7 @@ public struct LocalBackend: SweepBackend {
     public var name: String { "local" }
 
     public func run(
-        tasks: [[Int]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
+        tasks: [[SweepUnit]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
         shouldCancel: () -> Bool
     ) throws -> [TaskFailure] {
         var counts = TaskCounts(total: tasks.count)
@@ -67,7 +67,7 @@ public struct LocalBackend: SweepBackend {
         }
     }
 
-    private func start(units: [Int], folder: SweepFolder, log: String) throws -> Process {
+    private func start(units: [SweepUnit], folder: SweepFolder, log: String) throws -> Process {
         guard FileManager.default.createFile(atPath: log, contents: nil),
             let handle = FileHandle(forWritingAtPath: log)
         else {

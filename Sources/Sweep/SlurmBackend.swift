@@ -30,7 +30,7 @@ public struct SlurmBackend: SweepBackend {
     public var name: String { "slurm" }
 
     public func run(
-        tasks: [[Int]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
+        tasks: [[SweepUnit]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
         shouldCancel: () -> Bool
     ) throws -> [TaskFailure] {
         let path = folder.newScriptPath(round: round)
@@ -64,10 +64,10 @@ public struct SlurmBackend: SweepBackend {
     }
 
     /// Renders the batch script of a round.
-    public func script(tasks: [[Int]], round: Int, folder: SweepFolder) -> String {
+    public func script(tasks: [[SweepUnit]], round: Int, folder: SweepFolder) -> String {
         var lines = [
             "#!/bin/bash",
-            "# ctxrl sweep, round \(round): \(count(tasks.joined().count, "transfer unit")) in "
+            "# ctxrl sweep, round \(round): \(count(tasks.joined().count, "unit")) in "
                 + "\(count(tasks.count, "array task")), at most \(parallel) at once.",
             "# Written by 'ctxrl sweep'. Each task trains its units into its own shard under",
             "# shards/; 'ctxrl merge --sweep DIR' (or the same 'ctxrl sweep' command again)",
@@ -82,7 +82,7 @@ public struct SlurmBackend: SweepBackend {
         if let partition { lines.append("#SBATCH --partition=\(partition)") }
         if let timeLimit { lines.append("#SBATCH --time=\(timeLimit)") }
         lines += ["set -euo pipefail", "units=("]
-        lines += tasks.map { "  " + $0.map(String.init).joined(separator: ",") }
+        lines += tasks.map { "  " + $0.map(\.description).joined(separator: ",") }
         lines += [
             ")",
             "exec " + ([command.executable] + command.arguments(units: [], folder: folder).dropLast())
@@ -169,9 +169,9 @@ public struct SlurmBackend: SweepBackend {
         return counts
     }
 
-    /// Lists the tasks that ended without COMPLETED. A task Slurm no longer lists at all was
-    /// cancelled while pending, which leaves no record and no log, or belongs to a job that
-    /// ended longer ago than MinJobAge; either way the merge decides which units are missing.
+    /// Lists the tasks that ended without COMPLETED. A task that Slurm no longer lists was
+    /// cancelled while pending (which leaves no record and no log), or its job ended longer
+    /// ago than MinJobAge. Either way the merge decides which units are missing.
     static func failures(
         _ states: [Int: String], job: String, folder: SweepFolder, taskCount: Int
     ) -> [TaskFailure] {

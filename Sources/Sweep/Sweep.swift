@@ -33,13 +33,34 @@ public final class Sweep {
         self.parallel = parallel
     }
 
-    /// Runs every unit as one round and returns them in source order with their matrix.
+    /// Runs every transfer unit and both multi-task baselines as one round, and returns the
+    /// units in source order with their matrix, which carries the equal-total baseline's
+    /// returns as its multi-task row.
     ///
     /// - Throws: `SweepError.unitsMissing` when tasks failed (the other units stay merged),
     ///   `.cancelled`, and the errors of the backend and the merge.
-    public func runAll() throws -> (units: [TransferUnitResult], matrix: TransferMatrix) {
-        let units = try complete(Array(0..<study.count), round: 0)
-        return (units, study.matrix(units))
+    public func runAll() throws -> (
+        units: [TransferUnitResult], multitask: [MultitaskResult], matrix: TransferMatrix
+    ) {
+        let sources = (0..<study.count).map(SweepUnit.source)
+        let baselines = MultitaskBudget.allCases.map(SweepUnit.multitask)
+        let ranNow = try complete(sources + baselines, round: 0)
+        let units = try (0..<study.count).map { source in
+            try study.storedUnit(source: source)!.marked(
+                wasStored: !ranNow.contains(.source(source)))
+        }
+        let multitask = try MultitaskBudget.allCases.map { budget in
+            try study.storedMultitask(
+                label: budget.rawValue,
+                totalSteps: budget.totalSteps(
+                    unitSteps: study.settings.ppo.totalSteps, contexts: study.count))!
+        }
+        let plain = study.matrix(units)
+        let matrix = TransferMatrix(
+            returns: plain.returns, returnBounds: plain.returnBounds, labels: plain.labels,
+            multitaskReturns: multitask.first { $0.label == MultitaskBudget.equalTotal.rawValue }?
+                .means)
+        return (units, multitask, matrix)
     }
 
     /// Runs a selection round by round: each round chooses up to Q sources with `batch`,
@@ -53,8 +74,10 @@ public final class Sweep {
         var round = 0
         while observations.count < budget {
             let decisions = try batch.nextRound(problem: problem, observations: observations)
-            let units = try complete(decisions.map(\.source), round: round)
-            for (decision, unit) in zip(decisions, units) {
+            let ranNow = try complete(decisions.map { .source($0.source) }, round: round)
+            for decision in decisions {
+                let unit = try study.storedUnit(source: decision.source)!
+                    .marked(wasStored: !ranNow.contains(.source(decision.source)))
                 steps.append(
                     try study.recordStep(
                         strategy: batch.strategy.name, decision: decision, unit: unit,
@@ -66,47 +89,62 @@ public final class Sweep {
     }
 
     /// Merges the shards, runs the units of `units` that are still missing as round
-    /// `round`, merges again, and returns every unit's result in the order given.
-    func complete(_ units: [Int], round: Int) throws -> [TransferUnitResult] {
+    /// `round`, and merges again.
+    ///
+    /// - Returns: The units this call ran; the others were already finished.
+    /// - Throws: `SweepError.unitsMissing` when a unit is still missing after its task.
+    func complete(_ units: [SweepUnit], round: Int) throws -> Set<SweepUnit> {
         if shouldCancel?() == true { throw SweepError.cancelled }
         try merge()
-        let missing = try units.filter { try study.storedUnit(source: $0) == nil }
-        var failures: [TaskFailure] = []
-        if !missing.isEmpty {
-            let tasks = packing.tasks(
-                missing, unitSteps: study.settings.ppo.totalSteps, parallel: parallel)
-            onEvent?(.roundStarted(round: round, units: missing, tasks: tasks.count))
-            do {
-                failures = try backend.run(
-                    tasks: tasks, round: round, folder: folder, onEvent: { self.onEvent?($0) },
-                    shouldCancel: { self.shouldCancel?() ?? false })
-            } catch SweepError.cancelled {
-                // Keep what the stopped tasks finished, so that the run store shows it now.
-                try? merge()
-                throw SweepError.cancelled
-            }
-            try merge()
+        let missing = try units.filter { try !isFinished($0) }
+        guard !missing.isEmpty else { return [] }
+
+        // Cheap source units are packed; each multi-task baseline gets a task of its own.
+        let sources = missing.compactMap { unit -> Int? in
+            if case .source(let index) = unit { return index } else { return nil }
         }
-        var results: [TransferUnitResult] = []
-        var absent: [Int] = []
-        for unit in units {
-            if let result = try study.storedUnit(source: unit) {
-                // A unit trained by this round's tasks is new, though read from the store.
-                results.append(result.marked(wasStored: !missing.contains(unit)))
-            } else {
-                absent.append(unit)
-            }
+        var tasks = packing.tasks(
+            sources, unitSteps: study.settings.ppo.totalSteps, parallel: parallel
+        ).map { $0.map(SweepUnit.source) }
+        for case .multitask(let budget) in missing { tasks.append([.multitask(budget)]) }
+        onEvent?(.roundStarted(round: round, units: missing, tasks: tasks.count))
+        let failures: [TaskFailure]
+        do {
+            failures = try backend.run(
+                tasks: tasks, round: round, folder: folder, onEvent: { self.onEvent?($0) },
+                shouldCancel: { self.shouldCancel?() ?? false })
+        } catch SweepError.cancelled {
+            // Keep what the stopped tasks finished, so that the run store shows it now.
+            try? merge()
+            throw SweepError.cancelled
         }
+        try merge()
+
+        let absent = try missing.filter { try !isFinished($0) }
         guard absent.isEmpty else {
             let logs = failures.isEmpty
                 ? folder.logsPath : failures.map(\.log).joined(separator: ", ")
             throw SweepError.unitsMissing(units: absent, logs: logs)
         }
-        return results
+        return Set(missing)
+    }
+
+    /// Tells whether the run store has the finished result of `unit`.
+    private func isFinished(_ unit: SweepUnit) throws -> Bool {
+        switch unit {
+        case .source(let index):
+            return try study.storedUnit(source: index) != nil
+        case .multitask(let budget):
+            return try study.storedMultitask(label: budget.rawValue, totalSteps: 0) != nil
+        }
     }
 
     private func merge() throws {
-        let merged = try folder.mergeShards(into: study.store, run: study.run).merged
-        if !merged.isEmpty { onEvent?(.merged(units: merged.sorted())) }
+        let merge = try folder.mergeShards(into: study.store, run: study.run)
+        let baselines = MultitaskBudget.allCases.filter { budget in
+            merge.metricKeys.contains("multitask/\(budget.rawValue)/return_mean")
+        }
+        let units = merge.merged.sorted().map(SweepUnit.source) + baselines.map(SweepUnit.multitask)
+        if !units.isEmpty { onEvent?(.merged(units: units)) }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Something that happened while a backend ran a round's tasks, for progress reporting.
 public enum SweepEvent: Sendable {
     /// A round of units is about to run, packed into `tasks` tasks.
-    case roundStarted(round: Int, units: [Int], tasks: Int)
+    case roundStarted(round: Int, units: [SweepUnit], tasks: Int)
     /// The backend wrote its batch script (Slurm only).
     case scriptWritten(path: String)
     /// The job was submitted (Slurm only).
@@ -13,7 +13,7 @@ public enum SweepEvent: Sendable {
     /// The tasks' states changed.
     case tasksUpdated(TaskCounts)
     /// Shards were merged into the run store.
-    case merged(units: [Int])
+    case merged(units: [SweepUnit])
 }
 
 /// How many of a round's tasks are in each state.
@@ -44,7 +44,8 @@ public struct TaskFailure: Equatable, Sendable {
 }
 
 /// Runs the tasks of a round somewhere, each task as the command
-/// `ctxrl unit --sweep DIR --index I,J,...`, and waits for all of them to end.
+/// `ctxrl unit --sweep DIR --index I,J,...` (see `SweepUnit` for how units are written), and
+/// waits for all of them to end.
 ///
 /// Every backend runs the same command, so a sweep gives the same shards, and after the
 /// merge the same transfer matrix, whichever backend ran it.
@@ -52,13 +53,13 @@ public protocol SweepBackend {
     /// A short name for messages, such as "local" or "slurm".
     var name: String { get }
 
-    /// Runs `tasks` (each a list of unit indices) and returns when every task has ended.
+    /// Runs `tasks` (each a list of units) and returns when every task has ended.
     ///
     /// - Returns: The tasks that failed; their units are missing from the shards.
     /// - Throws: `SweepError.cancelled` when `shouldCancel` turned true (the backend stops
     ///   its tasks first), or `SweepError.commandFailed` when the backend itself fails.
     func run(
-        tasks: [[Int]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
+        tasks: [[SweepUnit]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
         shouldCancel: () -> Bool
     ) throws -> [TaskFailure]
 }
@@ -71,7 +72,7 @@ public struct UnitInvocation: Sendable {
     public init(executable: String) { self.executable = executable }
 
     /// Returns the arguments after the executable for a task of `units`.
-    public func arguments(units: [Int], folder: SweepFolder) -> [String] {
-        ["unit", "--sweep", folder.path, "--index", units.map(String.init).joined(separator: ",")]
+    public func arguments(units: [SweepUnit], folder: SweepFolder) -> [String] {
+        ["unit", "--sweep", folder.path, "--index", units.map(\.description).joined(separator: ",")]
     }
 }

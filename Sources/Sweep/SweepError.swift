@@ -11,7 +11,7 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
     /// The context set rebuilt from the manifest differs from the contexts it lists.
     case contextsChanged(spec: String)
     /// Units that should have finished have no finished training after their tasks ended.
-    case unitsMissing(units: [Int], logs: String)
+    case unitsMissing(units: [SweepUnit], logs: String)
     /// An external command failed: `sbatch`, `squeue` or a unit process.
     case commandFailed(command: String, status: Int32, output: String)
     /// The sweep was stopped by an interrupt; finished units stay in their shards.
@@ -35,7 +35,7 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
                 + "planned with (was a context file edited?); restore it or start a new sweep"
         case .unitsMissing(let units, let logs):
             return "\(units.count) unit\(units.count == 1 ? "" : "s") did not finish ("
-                + units.map(String.init).joined(separator: ", ") + "); see the logs in "
+                + units.map(\.description).joined(separator: ", ") + "); see the logs in "
                 + "\(logs), then rerun the same command to run only the missing units"
         case .commandFailed(let command, let status, let output):
             let detail = output.isEmpty ? "" : ": " + output

@@ -36,6 +36,7 @@ public struct SweepManifest: Codable, Equatable, Sendable {
 /// ```
 /// DIR/study.json              the manifest
 /// DIR/shards/unit-00007.sqlite  unit 7's run store, written by its process alone
+/// DIR/shards/multitask-equal-total.sqlite  the multi-task baseline's run store
 /// DIR/round-0.sbatch          the Slurm script of round 0
 /// DIR/logs/                   one log per array task or local process
 /// ```
@@ -55,9 +56,9 @@ public struct SweepFolder: Sendable {
     public var shardsPath: String { path + "/shards" }
     public var logsPath: String { path + "/logs" }
 
-    /// Returns the shard file of unit `index`.
-    public func shardPath(unit index: Int) -> String {
-        shardsPath + "/unit-" + String(format: "%05d", index) + ".sqlite"
+    /// Returns the shard file of `unit`.
+    public func shardPath(_ unit: SweepUnit) -> String {
+        shardsPath + "/" + unit.shardName
     }
 
     /// Returns a new path for round `round`'s batch script: `round-R.sbatch`, or
@@ -129,12 +130,16 @@ public struct SweepFolder: Sendable {
         }
     }
 
-    /// Lists the unit indices that have a shard file, in increasing order.
-    public func shardUnits() -> [Int] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: shardsPath)) ?? []
-        return names.compactMap { name -> Int? in
+    /// Lists the units that have a shard file: source units in increasing order, then the
+    /// multi-task baselines.
+    public func shardUnits() -> [SweepUnit] {
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: shardsPath)) ?? [])
+        let sources = names.compactMap { name -> Int? in
             guard name.hasPrefix("unit-"), name.hasSuffix(".sqlite") else { return nil }
             return Int(name.dropFirst(5).dropLast(7))
-        }.sorted()
+        }.sorted().map(SweepUnit.source)
+        let baselines = MultitaskBudget.allCases.map(SweepUnit.multitask)
+            .filter { names.contains($0.shardName) }
+        return sources + baselines
     }
 }

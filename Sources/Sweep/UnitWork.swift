@@ -2,37 +2,53 @@ import Foundation
 import RunStore
 import Transfer
 
-/// The work of one array task or local process: transfer units, each trained into its own
-/// shard of the sweep folder.
+/// The work of one array task or local process: sweep units, each run into its own shard of
+/// the sweep folder.
 ///
-/// A unit is deterministic from the run seed and its index (see `TransferStudy.unitSeed`),
-/// and idempotent: a unit whose shard already contains its finished training returns at once.
+/// A transfer unit is deterministic from the run seed and its index (see
+/// `TransferStudy.unitSeed`), and the multi-task baseline from the run seed and its budget.
+/// Both are idempotent: a unit whose shard already contains its finished result returns at
+/// once.
 public enum UnitWork {
-    /// Runs the units `indices` in order, each into its own shard.
+    /// Runs `units` in order, each into its own shard.
     ///
     /// - Parameters:
     ///   - onEvent: Receives the study's progress events.
     ///   - shouldCancel: Asked during training; see `TransferStudy.shouldCancel`.
-    /// - Returns: One result per index.
-    /// - Throws: `SweepError` for a bad manifest or index, and the errors of
-    ///   `TransferStudy.runUnit(source:store:)`.
+    /// - Throws: `SweepError` for a bad manifest or index, and the errors of training and
+    ///   of the shard's run store.
     public static func run(
-        indices: [Int], folder: SweepFolder, onEvent: ((StudyEvent) -> Void)? = nil,
+        units: [SweepUnit], folder: SweepFolder, onEvent: ((StudyEvent) -> Void)? = nil,
         shouldCancel: (() -> Bool)? = nil
-    ) throws -> [TransferUnitResult] {
+    ) throws {
+        let manifest = try folder.readManifest()
+        let contextSet = try rebuildContextSet(manifest)
+        for case .source(let index) in units where !(0..<contextSet.count).contains(index) {
+            throw SweepError.unitOutOfRange(index: index, count: contextSet.count)
+        }
+        for unit in units {
+            let study = try shardStudy(unit, folder: folder, manifest: manifest, contextSet: contextSet)
+            study.onEvent = onEvent
+            study.shouldCancel = shouldCancel
+            switch unit {
+            case .source(let index): _ = try study.runUnit(source: index)
+            case .multitask(let budget): _ = try study.runMultitask(budget)
+            }
+        }
+    }
+
+    /// Runs the transfer units `indices` in order and returns their results.
+    ///
+    /// - Throws: As `run(units:folder:onEvent:shouldCancel:)`.
+    public static func run(indices: [Int], folder: SweepFolder) throws -> [TransferUnitResult] {
         let manifest = try folder.readManifest()
         let contextSet = try rebuildContextSet(manifest)
         for index in indices where !(0..<contextSet.count).contains(index) {
             throw SweepError.unitOutOfRange(index: index, count: contextSet.count)
         }
         return try indices.map { index in
-            let shard = try openShard(folder.shardPath(unit: index), manifest: manifest)
-            let study = TransferStudy(
-                settings: manifest.settings, contextSet: contextSet, store: shard.store,
-                run: shard.run)
-            study.onEvent = onEvent
-            study.shouldCancel = shouldCancel
-            return try study.runUnit(source: index)
+            try shardStudy(.source(index), folder: folder, manifest: manifest, contextSet: contextSet)
+                .runUnit(source: index)
         }
     }
 
@@ -51,17 +67,19 @@ public enum UnitWork {
         return contextSet
     }
 
-    /// Opens a shard and makes sure it contains the manifest's run and contexts.
-    static func openShard(_ path: String, manifest: SweepManifest) throws -> (
-        store: RunStore, run: RunID
-    ) {
-        let store = try RunStore(path: path)
+    /// Opens the shard of `unit`, makes sure it contains the manifest's run and contexts,
+    /// and returns a study on it.
+    static func shardStudy(
+        _ unit: SweepUnit, folder: SweepFolder, manifest: SweepManifest, contextSet: ContextSet
+    ) throws -> TransferStudy {
+        let store = try RunStore(path: folder.shardPath(unit))
         let run = try store.createRun(
             name: manifest.runName, kind: manifest.runKind, configuration: manifest.configuration,
             seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion)
         try store.addContexts(
             run: run, manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
-        return (store, run)
+        return TransferStudy(
+            settings: manifest.settings, contextSet: contextSet, store: store, run: run)
     }
 }
 
@@ -73,22 +91,27 @@ extension SweepFolder {
     ///   for an unreadable one.
     public func checkShards(_ manifest: SweepManifest) throws {
         for unit in shardUnits() {
-            _ = try RunStore(path: shardPath(unit: unit)).shardRun(
+            _ = try RunStore(path: shardPath(unit)).shardRun(
                 name: manifest.runName, kind: manifest.runKind,
                 configuration: manifest.configuration, seed: manifest.settings.seed,
                 contexts: manifest.contexts)
         }
     }
 
-    /// Lists the units whose shard contains their finished training, in increasing order.
+    /// Lists the units whose shard contains their finished result.
     ///
-    /// - Throws: `SQLiteError` for an unreadable shard.
-    public func finishedUnits() throws -> [Int] {
-        try shardUnits().filter { unit in
-            let shard = try RunStore(path: shardPath(unit: unit))
-            return try shard.runs().contains { run in
-                try shard.trainings(run: run.id)
-                    .contains { $0.sourceIndex == unit && $0.status == .finished }
+    /// - Throws: `SweepError` for a bad manifest, and `SQLiteError` for an unreadable shard.
+    public func finishedUnits() throws -> [SweepUnit] {
+        let manifest = try readManifest()
+        let contextSet = try UnitWork.rebuildContextSet(manifest)
+        return try shardUnits().filter { unit in
+            let study = try UnitWork.shardStudy(
+                unit, folder: self, manifest: manifest, contextSet: contextSet)
+            switch unit {
+            case .source(let index):
+                return try study.storedUnit(source: index) != nil
+            case .multitask(let budget):
+                return try study.storedMultitask(label: budget.rawValue, totalSteps: 0) != nil
             }
         }
     }
@@ -102,11 +125,12 @@ extension SweepFolder {
     public func mergeShards(into store: RunStore, run: RunID) throws -> ShardMerge {
         var total = ShardMerge()
         for unit in shardUnits() {
-            let shard = try RunStore(path: shardPath(unit: unit))
+            let shard = try RunStore(path: shardPath(unit))
             let merge = try store.merge(shard: shard, into: run)
             total.merged += merge.merged
             total.alreadyPresent += merge.alreadyPresent
             total.unfinished += merge.unfinished
+            total.metricKeys += merge.metricKeys
         }
         return total
     }

@@ -16,7 +16,41 @@ public struct MultitaskResult: Sendable {
     public let standardDeviations: [Double]
 }
 
+/// The step budgets of the multi-task baseline, named as its stored metric keys name them.
+public enum MultitaskBudget: String, CaseIterable, Codable, Sendable {
+    /// The steps of all N source trainings together: the cost of independent training.
+    case equalTotal = "equal-total"
+    /// The steps of one source training.
+    case equalUnit = "equal-unit"
+
+    /// Returns the environment steps of the multi-task training under this budget.
+    public func totalSteps(unitSteps: Int, contexts: Int) -> Int {
+        switch self {
+        case .equalTotal: return unitSteps * contexts
+        case .equalUnit: return unitSteps
+        }
+    }
+}
+
 extension TransferStudy {
+    /// Trains the multi-task baseline under `budget`, or reads it back when it is stored.
+    public func runMultitask(_ budget: MultitaskBudget) throws -> MultitaskResult {
+        try runMultitask(
+            label: budget.rawValue,
+            totalSteps: budget.totalSteps(unitSteps: settings.ppo.totalSteps, contexts: count))
+    }
+
+    /// The stored result of the multi-task baseline named `label`, or nil when it must run.
+    public func storedMultitask(label: String, totalSteps: Int) throws -> MultitaskResult? {
+        let prefix = "multitask/\(label)/"
+        let means = try store.metricHistory(run: run, key: prefix + "return_mean")
+        let deviations = try store.metricHistory(run: run, key: prefix + "return_std")
+        guard means.count == count && deviations.count == count else { return nil }
+        return MultitaskResult(
+            label: label, totalSteps: totalSteps, means: means.map(\.value),
+            standardDeviations: deviations.map(\.value))
+    }
+
     /// Trains one policy on all N contexts and evaluates it on each, or reads the result back
     /// when the run store already holds it.
     ///
@@ -31,12 +65,8 @@ extension TransferStudy {
     /// - Throws: `TrainingError` from training, and the store's errors.
     public func runMultitask(label: String, totalSteps: Int) throws -> MultitaskResult {
         let prefix = "multitask/\(label)/"
-        let storedMeans = try store.metricHistory(run: run, key: prefix + "return_mean")
-        let storedDeviations = try store.metricHistory(run: run, key: prefix + "return_std")
-        if storedMeans.count == count && storedDeviations.count == count {
-            return MultitaskResult(
-                label: label, totalSteps: totalSteps, means: storedMeans.map(\.value),
-                standardDeviations: storedDeviations.map(\.value))
+        if let stored = try storedMultitask(label: label, totalSteps: totalSteps) {
+            return stored
         }
         var configuration = settings.ppo
         configuration.totalSteps = totalSteps

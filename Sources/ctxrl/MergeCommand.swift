@@ -1,6 +1,7 @@
 import Foundation
 import RunStore
 import Sweep
+import Transfer
 
 /// `ctxrl merge`: folds a sweep's shards into the run store.
 enum MergeCommand: Subcommand {
@@ -19,14 +20,13 @@ enum MergeCommand: Subcommand {
         let manifest: SweepManifest
         do {
             manifest = try folder.readManifest()
+            try folder.checkShards(manifest)
         } catch let error as SweepError {
             throw UsageError(error.description)
-        }
-        do {
-            try folder.checkShards(manifest)
         } catch let error as RunStoreError {
             throw UsageError(error.description)
         }
+
         let store = try TrainPlan.openStore(storePath)
         let existing = try store.run(named: manifest.runName)
         let run = try store.createRun(
@@ -35,30 +35,47 @@ enum MergeCommand: Subcommand {
         try store.addContexts(
             run: run, manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
         let merge = try folder.mergeShards(into: store, run: run)
+
         // Only 'ctxrl sweep' finishes a run, after its summary. A run this merge created is
         // left interrupted, and rerunning the sweep continues it.
         if existing == nil {
             try store.markRunInterrupted(run)
         }
-        let finished = try store.trainings(run: run).filter { $0.status == .finished }
-            .map(\.sourceIndex)
-        var line = "run \(run.rawValue) '\(manifest.runName)': merged "
-            + plural(merge.merged.count, "unit") + " now; finished units: "
-            + (finished.isEmpty ? "none" : finished.map(String.init).joined(separator: ", "))
-        if Self.trainsEveryUnit(manifest) {
-            let missing = manifest.contexts.map(\.index).filter { !finished.contains($0) }
-            line += missing.isEmpty
-                ? " (all \(manifest.contexts.count))"
-                : "; missing: " + missing.map(String.init).joined(separator: ", ")
-        }
-        output.print(line)
+        let sources = try store.trainings(run: run).filter { $0.status == .finished }
+            .map { SweepUnit.source($0.sourceIndex) }
+        let baselines = try MultitaskBudget.allCases.filter { budget in
+            try store.metricHistory(run: run, key: "multitask/\(budget.rawValue)/return_mean")
+                .count == manifest.contexts.count
+        }.map(SweepUnit.multitask)
+        output.print(
+            summary(run: run, manifest: manifest, merged: merge, finished: sources + baselines))
         if existing?.status != .finished {
             output.print("Rerun the 'ctxrl sweep' command to finish the run and print its summary.")
         }
     }
 
-    /// Whether the sweep's strategy is `all`, which trains every unit; a selection strategy
-    /// trains only the units it chooses, so the others are not missing.
+    /// Describes what the merge did and which units the run has finished.
+    static func summary(
+        run: RunID, manifest: SweepManifest, merged: ShardMerge, finished: [SweepUnit]
+    ) -> String {
+        let mergedCount = merged.merged.count
+            + merged.metricKeys.filter { $0.hasSuffix("/return_mean") }.count
+        var line = "run \(run.rawValue) '\(manifest.runName)': merged "
+            + plural(mergedCount, "unit") + " now; finished units: "
+            + (finished.isEmpty ? "none" : finished.map(\.description).joined(separator: ", "))
+        if Self.trainsEveryUnit(manifest) {
+            let every = manifest.contexts.map { SweepUnit.source($0.index) }
+                + MultitaskBudget.allCases.map(SweepUnit.multitask)
+            let missing = every.filter { !finished.contains($0) }
+            line += missing.isEmpty
+                ? " (all)"
+                : "; missing: " + missing.map(\.description).joined(separator: ", ")
+        }
+        return line
+    }
+
+    /// Tells whether the sweep's strategy is `all`, which trains every unit. A selection
+    /// strategy trains only the units it chooses, so the others are not missing.
     static func trainsEveryUnit(_ manifest: SweepManifest) -> Bool {
         guard let data = manifest.configuration.data(using: .utf8),
             let scenario = try? JSONDecoder().decode(Scenario.self, from: data)

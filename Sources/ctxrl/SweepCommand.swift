@@ -16,8 +16,9 @@ enum SweepCommand: Subcommand {
         .value("scenario", "FILE", "scenario JSON file; options given here override its fields"),
         .value("env", "E", "environment, without a scenario file (default cartpole)"),
         .value("contexts", "SPEC", "context set, as for 'ctxrl train' (default grid)"),
-        .value("strategy", "S", "all (every unit at once), or mbtl-gp, mbtl-ps, mbtl-es, random "
-               + "in rounds of --batch sources (default: the scenario's)"),
+        .value("strategy", "S", "all (every unit and the multi-task baselines at once), or "
+               + "mbtl-gp, mbtl-ps, mbtl-es, random in rounds of --batch sources (default: the "
+               + "scenario's)"),
         .value("budget", "K", "source trainings a selection strategy may spend"),
         .value("steps", "N", "PPO environment steps per unit"),
         .value("ppo", "k=v,...", "other PPO settings by scenario key"),
@@ -83,8 +84,9 @@ enum SweepCommand: Subcommand {
         var result = TrainResult()
         do {
             if plan.scenario.strategy == "all" {
-                let (units, matrix) = try sweep.runAll()
+                let (units, multitask, matrix) = try sweep.runAll()
                 result.units = units
+                result.multitask = multitask
                 result.matrix = matrix
                 result.reports = try StrategyComparison.run(
                     matrix: matrix, plan: plan, store: plan.store)
@@ -122,14 +124,19 @@ enum SweepCommand: Subcommand {
     ) throws {
         let finished = Set(try folder.finishedUnits())
         let units = try request.firstRound().filter { !finished.contains($0) }
+        let sources = units.compactMap { unit -> Int? in
+            if case .source(let index) = unit { return index } else { return nil }
+        }
         guard !units.isEmpty else {
             progress.log(
                 "dry run: every unit of the first round is already finished in "
                     + "\(folder.shardsPath); nothing to write")
             return
         }
-        let tasks = request.packing.tasks(
-            units, unitSteps: request.scenario.ppo.totalSteps, parallel: request.parallel)
+        var tasks = request.packing.tasks(
+            sources, unitSteps: request.scenario.ppo.totalSteps, parallel: request.parallel
+        ).map { $0.map(SweepUnit.source) }
+        for case .multitask(let budget) in units { tasks.append([.multitask(budget)]) }
         if let slurm = backend as? SlurmBackend {
             _ = try slurm.run(
                 tasks: tasks, round: 0, folder: folder, onEvent: { progress.handle($0) },

@@ -22,7 +22,7 @@ final class SweepProgress {
             roundStart = Date()
             log(
                 "== round \(round): \(plural(units.count, "unit")) ("
-                    + units.map(String.init).joined(separator: ", ") + ") in "
+                    + units.map(\.description).joined(separator: ", ") + ") in "
                     + plural(tasks, "task"))
         case .scriptWritten(let path):
             log("wrote \(path)")
@@ -39,7 +39,7 @@ final class SweepProgress {
         case .merged(let units):
             log(
                 "merged \(plural(units.count, "unit")) into the run store: "
-                    + units.map(String.init).joined(separator: ", "))
+                    + units.map(\.description).joined(separator: ", "))
         }
     }
 }

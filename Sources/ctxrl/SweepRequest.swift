@@ -105,15 +105,18 @@ struct SweepRequest {
             selectionOptions: selectionOptions, store: store, run: run)
     }
 
-    /// Chooses the units of the first round: every unit, or the first Q sources of the
-    /// selection.
-    func firstRound() throws -> [Int] {
-        if scenario.strategy == "all" { return Array(0..<contextSet.count) }
+    /// Chooses the units of the first round: every unit and the multi-task baselines, or the
+    /// first Q sources of the selection.
+    func firstRound() throws -> [SweepUnit] {
+        if scenario.strategy == "all" {
+            return (0..<contextSet.count).map(SweepUnit.source)
+                + MultitaskBudget.allCases.map(SweepUnit.multitask)
+        }
         let strategy = try strategyName.makeStrategy(options: selectionOptions)
         let batch = try BatchSelection(
             strategy: strategy, size: batchSize, gapSlope: selectionOptions.gapSlope)
         let problem = try SelectionProblem(geometry: contextSet.geometry, budget: scenario.budget)
-        return try batch.nextRound(problem: problem, observations: []).map(\.source)
+        return try batch.nextRound(problem: problem, observations: []).map { .source($0.source) }
     }
 
     /// Reads the host name with `gethostname`, which never queries DNS.

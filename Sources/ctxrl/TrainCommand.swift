@@ -165,12 +165,8 @@ enum TrainCommand: Subcommand {
             result.units = units
             // The multi-task baseline with the steps of all N trainings together, and with
             // the steps of a single one.
-            let steps = plan.scenario.ppo.totalSteps
             progress.stage("training the multi-task baseline on all \(study.count) contexts")
-            result.multitask = [
-                try study.runMultitask(label: "equal-total", totalSteps: steps * study.count),
-                try study.runMultitask(label: "equal-unit", totalSteps: steps),
-            ]
+            result.multitask = try MultitaskBudget.allCases.map { try study.runMultitask($0) }
             progress.finishLine()
             let matrix = TransferMatrix(
                 returns: unitMatrix.returns, returnBounds: unitMatrix.returnBounds,

@@ -12,19 +12,22 @@ enum UnitCommand: Subcommand {
         "Train one or more transfer units of a sweep into their shards (what each array task runs)."
     static let options: [OptionSpec] = [
         .value("sweep", "DIR", "the sweep folder that 'ctxrl sweep' wrote (required)"),
-        .value("index", "I,J,...", "unit (source context) indices, run in order (required)"),
+        .value("index", "I,J,...", "units to run in order: source context indices, or "
+               + "multitask:equal-total and multitask:equal-unit for the multi-task baseline "
+               + "(required)"),
         .flag("quiet", "print no progress on standard error"),
     ]
 
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let folder = SweepFolder(path: try arguments.required("sweep", command: name))
         let text = try arguments.required("index", command: name)
-        let indices = try text.split(separator: ",", omittingEmptySubsequences: false).map {
-            guard let index = Int($0.trimmingCharacters(in: .whitespaces)), index >= 0 else {
+        let units = try text.split(separator: ",", omittingEmptySubsequences: false).map {
+            guard let unit = SweepUnit(parsing: String($0)) else {
                 throw UsageError(
-                    "--index '\(text)' is not a list of unit indices; e.g. --index 3 or --index 0,1,2")
+                    "--index '\(text)' is not a list of units; e.g. --index 3, --index 0,1,2 "
+                        + "or --index multitask:equal-total")
             }
-            return index
+            return unit
         }
         let manifest: SweepManifest
         do {
@@ -36,8 +39,8 @@ enum UnitCommand: Subcommand {
             output: output, quiet: arguments.has("quiet"), count: manifest.contexts.count)
         Interrupt.install()
         do {
-            _ = try UnitWork.run(
-                indices: indices, folder: folder, onEvent: { progress.handle($0) },
+            try UnitWork.run(
+                units: units, folder: folder, onEvent: { progress.handle($0) },
                 shouldCancel: { Interrupt.isRequested })
         } catch SweepError.unitOutOfRange(let index, let count) {
             throw UsageError(SweepError.unitOutOfRange(index: index, count: count).description)

@@ -6,11 +6,14 @@ import XCTest
 /// scripts/slurm/start-cluster.sh and sets SLURM_CONF and CTXRL_REQUIRE_SLURM=1; without a
 /// cluster these tests are skipped, unless CTXRL_REQUIRE_SLURM=1 requires one.
 final class SlurmSweepTests: XCTestCase {
-    static let arguments = [
-        "sweep", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8|1.2",
-        "--strategy", "all", "--budget", "2", "--steps", "2048", "--episodes", "2",
-        "--parallel", "2", "--pack", "1",
-    ]
+    /// A four-context sweep; `steps` per unit sets how long each array task runs.
+    static func arguments(steps: Int) -> [String] {
+        [
+            "sweep", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8|1.2",
+            "--strategy", "all", "--budget", "2", "--steps", String(steps), "--episodes", "2",
+            "--parallel", "2", "--pack", "1",
+        ]
+    }
 
     override func setUpWithError() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -27,14 +30,15 @@ final class SlurmSweepTests: XCTestCase {
         let directory = try CommandRunner.temporaryDirectory()
         let slurm = directory.appendingPathComponent("slurm.sqlite").path
         let viaSlurm = try CommandRunner.run(
-            Self.arguments + ["--backend", "slurm", "--db", slurm, "--work", directory.path + "/s"])
+            Self.arguments(steps: 512) + ["--backend", "slurm", "--db", slurm, "--work", directory.path + "/s"])
         XCTAssertEqual(viaSlurm.status, 0, viaSlurm.error)
         XCTAssertTrue(viaSlurm.error.contains("submitted Slurm job"), viaSlurm.error)
-        XCTAssertTrue(viaSlurm.error.contains("tasks: 4 of 4 ended (0 failed)"), viaSlurm.error)
+        // Four source units and two multi-task baselines, one per task with --pack 1.
+        XCTAssertTrue(viaSlurm.error.contains("tasks: 6 of 6 ended (0 failed)"), viaSlurm.error)
 
         let local = directory.appendingPathComponent("local.sqlite").path
         let viaLocal = try CommandRunner.run(
-            Self.arguments + ["--backend", "local", "--db", local, "--work", directory.path + "/l"])
+            Self.arguments(steps: 512) + ["--backend", "local", "--db", local, "--work", directory.path + "/l"])
         XCTAssertEqual(viaLocal.status, 0, viaLocal.error)
         XCTAssertEqual(
             try SweepCommandTests.evaluations(slurm), try SweepCommandTests.evaluations(local))
@@ -44,7 +48,8 @@ final class SlurmSweepTests: XCTestCase {
     func testKilledArrayTaskIsRedoneAloneOnRerun() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let db = directory.appendingPathComponent("runs.sqlite").path
-        let arguments = Self.arguments + [
+        // Units long enough (about 9 s in a debug build) to catch a task while it runs.
+        let arguments = Self.arguments(steps: 2048) + [
             "--backend", "slurm", "--db", db, "--work", directory.path + "/work",
         ]
         let sweep = Process()

@@ -18,6 +18,13 @@ final class SweepCommandTests: XCTestCase {
         }.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
+    /// Reads the values of a run-level metric of the last run, in step order.
+    static func runMetric(_ path: String, _ key: String) throws -> [Double] {
+        let store = try RunStore(path: path)
+        let run = try XCTUnwrap(try store.runs().last)
+        return try store.metricHistory(run: run.id, key: key).map(\.value)
+    }
+
     func testLocalSweepGivesTheMatrixOfTrainAll() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let swept = directory.appendingPathComponent("sweep.sqlite").path
@@ -25,7 +32,10 @@ final class SweepCommandTests: XCTestCase {
             Self.tinySweep + ["--backend", "local", "--parallel", "2", "--db", swept],
             in: directory)
         XCTAssertEqual(sweep.status, 0, sweep.error)
-        XCTAssertTrue(sweep.error.contains("== round 0: 4 units (0, 1, 2, 3)"), sweep.error)
+        XCTAssertTrue(
+            sweep.error.contains(
+                "== round 0: 6 units (0, 1, 2, 3, multitask:equal-total, multitask:equal-unit)"),
+            sweep.error)
         XCTAssertTrue(sweep.output.contains("Strategies on the full 4x4 transfer matrix"))
 
         let trained = directory.appendingPathComponent("train.sqlite").path
@@ -36,6 +46,11 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.error)
         XCTAssertEqual(try Self.evaluations(swept), try Self.evaluations(trained))
         XCTAssertEqual(try Self.evaluations(swept).count, 16)
+        for key in ["multitask/equal-total/return_mean", "multitask/equal-unit/return_mean"] {
+            XCTAssertEqual(try Self.runMetric(swept, key), try Self.runMetric(trained, key), key)
+            XCTAssertEqual(try Self.runMetric(swept, key).count, 4, key)
+        }
+        XCTAssertTrue(sweep.output.contains("equal-total"), sweep.output)
 
         // The same command again finds the finished run and trains nothing.
         let again = try CommandRunner.run(
@@ -57,7 +72,8 @@ final class SweepCommandTests: XCTestCase {
             XCTAssertEqual(dry.status, 0, dry.error)
         }
         let script = try String(contentsOfFile: first + "/round-0.sbatch", encoding: .utf8)
-        XCTAssertTrue(script.contains("#SBATCH --array=0-1%2"), script)
+        // Four cheap source units in two tasks, and a task for each multi-task baseline.
+        XCTAssertTrue(script.contains("#SBATCH --array=0-3%2"), script)
         XCTAssertFalse(
             FileManager.default.fileExists(
                 atPath: directory.appendingPathComponent("ctxrl-runs.sqlite").path),
@@ -73,7 +89,7 @@ final class SweepCommandTests: XCTestCase {
             Self.tinySweep + ["--backend", "slurm", "--dry-run", "--work", first, "--seed", "1"])
         XCTAssertEqual(redo.status, 0, redo.error)
         let rescript = try String(contentsOfFile: first + "/round-0-2.sbatch", encoding: .utf8)
-        XCTAssertTrue(rescript.contains("3 transfer units in 3 array tasks"), rescript)
+        XCTAssertTrue(rescript.contains("5 units in 5 array tasks"), rescript)
         XCTAssertEqual(
             try String(contentsOfFile: first + "/round-0.sbatch", encoding: .utf8), script)
         let outside = try CommandRunner.run(["unit", "--sweep", first, "--index", "0,9"])
@@ -83,7 +99,10 @@ final class SweepCommandTests: XCTestCase {
         let db = directory.appendingPathComponent("runs.sqlite").path
         let merge = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
         XCTAssertEqual(merge.status, 0, merge.error)
-        XCTAssertTrue(merge.output.contains("finished units: 1; missing: 0, 2, 3"), merge.output)
+        XCTAssertTrue(
+            merge.output.contains(
+                "finished units: 1; missing: 0, 2, 3, multitask:equal-total, multitask:equal-unit"),
+            merge.output)
         XCTAssertEqual(try RunStore(path: db).runs().first?.status, .interrupted)
 
         // A shard of the other sweep (another seed) in this sweep's folder is rejected.

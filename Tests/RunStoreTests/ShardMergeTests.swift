@@ -91,6 +91,32 @@ final class ShardMergeTests: RunStoreTestCase {
                 .map(\.value), [11, 21])
     }
 
+    func testRunLevelMetricsAreCopiedOncePerKey() throws {
+        let main = try makeStore()
+        let run = try makeRun(main)
+        let shard = try makeStore("shard.sqlite")
+        let shardRun = try makeRun(shard)
+        try shard.logMetrics(
+            run: shardRun,
+            (0..<3).map {
+                MetricSample(key: "multitask/equal-total/return_mean", step: $0, value: Double($0))
+            })
+        try main.logMetric(run: run, key: "kept", step: 0, value: 7)
+        try shard.logMetric(run: shardRun, key: "kept", step: 0, value: -1)
+
+        let first = try main.merge(shard: shard, into: run)
+        XCTAssertEqual(first.metricKeys, ["multitask/equal-total/return_mean"])
+        XCTAssertEqual(
+            try main.metricHistory(run: run, key: "multitask/equal-total/return_mean")
+                .map(\.value), [0, 1, 2])
+        XCTAssertEqual(try main.metricHistory(run: run, key: "kept").map(\.value), [7])
+
+        let second = try main.merge(shard: shard, into: run)
+        XCTAssertEqual(second.metricKeys, [])
+        XCTAssertEqual(
+            try main.metricHistory(run: run, key: "multitask/equal-total/return_mean").count, 3)
+    }
+
     func testShardsOfAnotherRunOrConfigurationAreRefused() throws {
         let main = try makeStore()
         let run = try makeRun(main)

@@ -12,7 +12,10 @@ final class SlurmBackendTests: XCTestCase {
             command: UnitInvocation(executable: "/opt/ctxrl/bin/ctxrl"), parallel: 2,
             partition: "cpu", timeLimit: "01:30:00")
         backend.dryRun = true
-        let script = backend.script(tasks: [[0, 1], [2, 3], [4]], round: 1, folder: folder)
+        let script = backend.script(
+            tasks: [[.source(0), .source(1)], [.source(2), .source(3)], [.multitask(.equalTotal)]],
+            round: 1, folder: folder)
+        XCTAssertTrue(script.contains("round 1: 5 units in 3 array tasks"), script)
         let lines = script.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "#!/bin/bash")
         XCTAssertTrue(lines.contains("#SBATCH --array=0-2%2"), script)
@@ -21,7 +24,7 @@ final class SlurmBackendTests: XCTestCase {
         XCTAssertTrue(lines.contains("#SBATCH --output=/shared/sweeps/run a/logs/slurm-%A_%a.log"))
         XCTAssertEqual(
             Array(lines.drop { $0 != "units=(" }.prefix(5)),
-            ["units=(", "  0,1", "  2,3", "  4", ")"])
+            ["units=(", "  0,1", "  2,3", "  multitask:equal-total", ")"])
         XCTAssertEqual(
             lines.last,
             "exec /opt/ctxrl/bin/ctxrl unit --sweep '/shared/sweeps/run a' --index "
@@ -32,7 +35,8 @@ final class SlurmBackendTests: XCTestCase {
         let backend = SlurmBackend(
             command: UnitInvocation(executable: "/ctxrl"), parallel: 8, partition: nil,
             timeLimit: nil)
-        let script = backend.script(tasks: [[0]], round: 0, folder: folder)
+        let script = backend.script(tasks: [[.source(0)]], round: 0, folder: folder)
+        XCTAssertTrue(script.contains("round 0: 1 unit in 1 array task,"), script)
         XCTAssertFalse(script.contains("--partition"))
         XCTAssertFalse(script.contains("--time"))
         XCTAssertTrue(script.contains("#SBATCH --array=0-0%8"))

@@ -52,12 +52,12 @@ enum SweepFixtures {
 /// tasks listed in `failing`, which end without running.
 final class InProcessBackend: SweepBackend {
     var failing: Set<Int> = []
-    private(set) var ranUnits: [Int] = []
+    private(set) var ranUnits: [SweepUnit] = []
 
     var name: String { "in-process" }
 
     func run(
-        tasks: [[Int]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
+        tasks: [[SweepUnit]], round: Int, folder: SweepFolder, onEvent: (SweepEvent) -> Void,
         shouldCancel: () -> Bool
     ) throws -> [TaskFailure] {
         var failures: [TaskFailure] = []
@@ -67,7 +67,7 @@ final class InProcessBackend: SweepBackend {
                 continue
             }
             ranUnits += units
-            _ = try UnitWork.run(indices: units, folder: folder)
+            try UnitWork.run(units: units, folder: folder)
         }
         return failures
     }

@@ -20,6 +20,9 @@ final class SweepTests: XCTestCase {
             manifest: manifest, storePath: directory.appendingPathComponent("b.sqlite").path)
         let (units, matrix) = try direct.runAllUnits(parallelism: 1)
         XCTAssertEqual(swept.matrix.returns, matrix.returns)
+        let multitask = try direct.runMultitask(.equalTotal)
+        XCTAssertEqual(swept.matrix.multitaskReturns, multitask.means)
+        XCTAssertEqual(swept.multitask.map(\.label), ["equal-total", "equal-unit"])
         XCTAssertEqual(swept.units.map(\.standardDeviations), units.map(\.standardDeviations))
         XCTAssertEqual(
             try study.store.trainings(run: study.run).map(\.status),
@@ -42,9 +45,12 @@ final class SweepTests: XCTestCase {
         let first = Sweep(study: study, folder: folder, backend: failing, parallel: 2)
         first.packing = UnitPacking(unitsPerTask: 1)
         XCTAssertThrowsError(try first.runAll()) { error in
-            XCTAssertEqual(error as? SweepError, .unitsMissing(units: [1], logs: "task-1.log"))
+            XCTAssertEqual(
+                error as? SweepError, .unitsMissing(units: [.source(1)], logs: "task-1.log"))
         }
-        XCTAssertEqual(failing.ranUnits, [0, 2, 3])
+        XCTAssertEqual(
+            failing.ranUnits,
+            [.source(0), .source(2), .source(3), .multitask(.equalTotal), .multitask(.equalUnit)])
         let finishedBefore = try study.store.trainings(run: study.run)
         XCTAssertEqual(finishedBefore.map(\.sourceIndex), [0, 2, 3])
 
@@ -52,7 +58,7 @@ final class SweepTests: XCTestCase {
         let second = Sweep(study: study, folder: folder, backend: rerun, parallel: 2)
         second.packing = UnitPacking(unitsPerTask: 1)
         _ = try second.runAll()
-        XCTAssertEqual(rerun.ranUnits, [1])
+        XCTAssertEqual(rerun.ranUnits, [.source(1)])
         let after = try study.store.trainings(run: study.run)
         XCTAssertEqual(after.map(\.sourceIndex), [0, 1, 2, 3])
         // The units finished in the first attempt are the same rows, not trained again.
@@ -69,13 +75,13 @@ final class SweepTests: XCTestCase {
             manifest: manifest, storePath: directory.appendingPathComponent("runs.sqlite").path)
         let backend = InProcessBackend()
         let sweep = Sweep(study: study, folder: folder, backend: backend, parallel: 2)
-        var rounds: [[Int]] = []
+        var rounds: [[SweepUnit]] = []
         sweep.onEvent = { if case .roundStarted(_, let units, _) = $0 { rounds.append(units) } }
         let batch = try BatchSelection(strategy: MBTLGaussianProcessStrategy(), size: 2)
         let steps = try sweep.runSelection(batch, budget: 3)
 
         XCTAssertEqual(rounds.map(\.count), [2, 1])
-        XCTAssertEqual(steps.map(\.decision.source), rounds.flatMap { $0 })
+        XCTAssertEqual(steps.map { SweepUnit.source($0.decision.source) }, rounds.flatMap { $0 })
         let stored = try study.store.selectionSteps(run: study.run)
         XCTAssertEqual(stored.map(\.step), [0, 1, 2])
         XCTAssertEqual(stored.map(\.chosenIndex), steps.map(\.decision.source))
@@ -91,7 +97,8 @@ final class SweepTests: XCTestCase {
         let again = try UnitWork.run(indices: [2], folder: folder)
         XCTAssertEqual(again.map(\.wasStored), [true])
         XCTAssertEqual(again[0].means, first[0].means)
-        XCTAssertEqual(folder.shardUnits(), [2])
+        XCTAssertEqual(folder.shardUnits(), [.source(2)])
+        XCTAssertEqual(try folder.finishedUnits(), [.source(2)])
         XCTAssertThrowsError(try UnitWork.run(indices: [4], folder: folder)) {
             XCTAssertEqual($0 as? SweepError, .unitOutOfRange(index: 4, count: 4))
         }
@@ -105,6 +112,16 @@ final class SweepTests: XCTestCase {
         XCTAssertThrowsError(try folder.prepare(try SweepFixtures.manifest(name: "other"))) {
             XCTAssertEqual(
                 $0 as? SweepError, .folderOfAnotherRun(path: folder.path, run: "sweep-test"))
+        }
+    }
+
+    func testUnitsParseFromTheirText() {
+        XCTAssertEqual(SweepUnit(parsing: "7"), .source(7))
+        XCTAssertEqual(SweepUnit(parsing: "multitask:equal-unit"), .multitask(.equalUnit))
+        XCTAssertNil(SweepUnit(parsing: "-1"))
+        XCTAssertNil(SweepUnit(parsing: "multitask:everything"))
+        for unit in [SweepUnit.source(12), .multitask(.equalTotal)] {
+            XCTAssertEqual(SweepUnit(parsing: unit.description), unit)
         }
     }
 
