@@ -40,9 +40,11 @@ extension RunStore {
     @discardableResult
     public func merge(shard: RunStore, into run: RunID) throws -> ShardMerge {
         guard let target = try self.run(id: run) else { throw RunStoreError.runNotFound(run) }
-        let source = try shard.shardRun(
-            name: target.name, kind: target.kind, configuration: target.configuration,
-            seed: target.seed, contexts: try contexts(run: run))
+        guard
+            let source = try shard.shardRun(
+                name: target.name, kind: target.kind, configuration: target.configuration,
+                seed: target.seed, contexts: try contexts(run: run))
+        else { return ShardMerge() }
         let finishedHere = Set(
             try trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
 
@@ -89,12 +91,14 @@ extension RunStore {
     /// Checks that this store is a shard of the run described by the arguments: it contains
     /// exactly one run, with this name, kind, configuration, seed and contexts.
     ///
-    /// - Returns: The id of the run in this shard.
+    /// - Returns: The id of the run in this shard, or nil when the shard contains no run yet
+    ///   (its process was stopped before it created the run), which leaves nothing to merge.
     /// - Throws: `RunStoreError.shardMismatch` naming the first difference.
     public func shardRun(
         name: String, kind: String, configuration: String, seed: UInt64, contexts: [RunContext]
-    ) throws -> RunID {
+    ) throws -> RunID? {
         let runs = try runs()
+        if runs.isEmpty { return nil }
         guard runs.count == 1, let run = runs.first else {
             throw RunStoreError.shardMismatch(
                 shard: path, reason: "it contains \(runs.count) runs, not one")

@@ -56,6 +56,29 @@ extension RunStore {
         }
     }
 
+    /// Creates a run and its contexts in one transaction, or checks an existing run of this
+    /// name as `createRun(name:kind:configuration:seed:ctxrlVersion:time:)` and
+    /// `addContexts(run:_:)` do.
+    ///
+    /// A process killed between the two steps would otherwise leave a run without its
+    /// contexts, which a shard merge rejects as another context set.
+    ///
+    /// - Parameter contexts: Feature values by feature name, by context index.
+    /// - Throws: The errors of both; then nothing is written.
+    @discardableResult
+    public func createRun(
+        name: String, kind: String, configuration: String, seed: UInt64, ctxrlVersion: String,
+        contexts: [[String: Double]]
+    ) throws -> RunID {
+        try database.transaction {
+            let run = try createRun(
+                name: name, kind: kind, configuration: configuration, seed: seed,
+                ctxrlVersion: ctxrlVersion)
+            try addContexts(run: run, contexts)
+            return run
+        }
+    }
+
     /// Creates a run whose configuration is `configuration` encoded as JSON with sorted keys.
     ///
     /// See `createRun(name:kind:configuration:seed:ctxrlVersion:time:)` for the rest.

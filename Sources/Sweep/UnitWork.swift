@@ -75,9 +75,8 @@ public enum UnitWork {
         let store = try RunStore(path: folder.shardPath(unit))
         let run = try store.createRun(
             name: manifest.runName, kind: manifest.runKind, configuration: manifest.configuration,
-            seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion)
-        try store.addContexts(
-            run: run, manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
+            seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion,
+            contexts: manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
         return TransferStudy(
             settings: manifest.settings, contextSet: contextSet, store: store, run: run)
     }

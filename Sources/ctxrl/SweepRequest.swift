@@ -89,8 +89,7 @@ struct SweepRequest {
         let store = try TrainPlan.openStore(storePath)
         let run = try store.createRun(
             name: runName, kind: "sweep", configuration: configuration, seed: scenario.seed,
-            ctxrlVersion: CommandLineTool.version)
-        try store.addContexts(run: run, contextSet.contexts.map(\.dictionary))
+            ctxrlVersion: CommandLineTool.version, contexts: contextSet.contexts.map(\.dictionary))
         if let stored = try store.run(id: run) {
             let isOurs = stored.pid == getpid() && stored.host == Self.hostName()
             if stored.status == .running && !isOurs {

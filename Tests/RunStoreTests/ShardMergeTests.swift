@@ -117,6 +117,29 @@ final class ShardMergeTests: RunStoreTestCase {
             try main.metricHistory(run: run, key: "multitask/equal-total/return_mean").count, 3)
     }
 
+    func testRunWithContextsIsCreatedWhole() throws {
+        let store = try makeStore()
+        // A non-finite feature fails the contexts, which must take the run back with them.
+        XCTAssertThrowsError(
+            try store.createRun(
+                name: "whole", kind: "sweep", configuration: "{}", seed: 1, ctxrlVersion: "test",
+                contexts: [["length": 0.5], ["length": .nan]]))
+        XCTAssertEqual(try store.runs(), [])
+
+        let run = try store.createRun(
+            name: "whole", kind: "sweep", configuration: "{}", seed: 1, ctxrlVersion: "test",
+            contexts: [["length": 0.5], ["length": 1]])
+        XCTAssertEqual(try store.contexts(run: run).map(\.features), [["length": 0.5], ["length": 1]])
+    }
+
+    func testShardWithoutRunMergesNothing() throws {
+        let main = try makeStore()
+        let run = try makeRun(main)
+        let empty = try makeStore("empty.sqlite")
+        XCTAssertEqual(try main.merge(shard: empty, into: run), ShardMerge())
+        XCTAssertEqual(try main.trainings(run: run), [])
+    }
+
     func testShardsOfAnotherRunOrConfigurationAreRefused() throws {
         let main = try makeStore()
         let run = try makeRun(main)
