@@ -52,3 +52,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.error.contains("did you mean 'cartpole'"), result.error)
     }
 }
+
+/// Commands that only read runs reject a store file that does not exist instead of
+/// creating an empty one.
+final class MissingStoreTests: XCTestCase {
+    func testReadCommandsRejectMissingStore() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("typo.sqlite").path
+        let commands: [[String]] = [
+            ["runs", "list", "--db", path],
+            ["runs", "show", "1", "--db", path],
+            ["report", "1", "--out", directory.appendingPathComponent("r.html").path, "--db", path],
+            ["evaluate", "--run", "1", "--db", path],
+        ]
+        for command in commands {
+            let result = try CommandRunner.run(command)
+            XCTAssertEqual(result.status, 2, "\(command): \(result.error)")
+            XCTAssertTrue(
+                result.error.contains("run store '\(path)' does not exist"), "\(command): \(result.error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+}
