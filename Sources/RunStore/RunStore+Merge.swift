@@ -34,9 +34,10 @@ extension RunStore {
     /// `run` contains unfinished (from an earlier interrupted attempt) is replaced by the
     /// shard's finished training.
     ///
-    /// - Throws: `RunStoreError.shardMismatch` when the shard holds no run, several runs,
-    ///   or a run whose name, kind, configuration, seed or contexts differ from `run`'s;
-    ///   `RunStoreError.runNotFound` for an unknown `run`.
+    /// - Throws: `RunStoreError.shardMismatch` when the shard contains several runs, or a run
+    ///   whose name, kind, configuration, seed or contexts differ from `run`'s, and
+    ///   `RunStoreError.runNotFound` for an unknown `run`. A shard without a run merges as
+    ///   empty.
     @discardableResult
     public func merge(shard: RunStore, into run: RunID) throws -> ShardMerge {
         guard let target = try self.run(id: run) else { throw RunStoreError.runNotFound(run) }
