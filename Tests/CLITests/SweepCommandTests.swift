@@ -60,6 +60,33 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(try RunStore(path: swept).runs().count, 1)
     }
 
+    func testSequentialSweepMakesTrainsChoices() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        var arguments = Self.tinySweep
+        arguments[arguments.firstIndex(of: "all")!] = "mbtl-gp"
+        let swept = directory.appendingPathComponent("sweep.sqlite").path
+        let sweep = try CommandRunner.run(
+            arguments + ["--backend", "local", "--db", swept, "--quiet"], in: directory)
+        XCTAssertEqual(sweep.status, 0, sweep.error)
+        var train = arguments
+        train[0] = "train"
+        let trained = directory.appendingPathComponent("train.sqlite").path
+        let result = try CommandRunner.run(
+            train + ["--policy", "none", "--no-artifacts", "--quiet", "--db", trained])
+        XCTAssertEqual(result.status, 0, result.error)
+
+        func steps(_ path: String) throws -> [[Double]] {
+            let store = try RunStore(path: path)
+            let run = try XCTUnwrap(try store.runs().last)
+            return try store.selectionSteps(run: run.id).map {
+                [Double($0.chosenIndex), $0.generalizedPerformance ?? -1] + $0.predictedMeans
+            }
+        }
+        XCTAssertEqual(try steps(swept), try steps(trained))
+        XCTAssertEqual(try steps(swept).count, 2)
+        XCTAssertEqual(try Self.evaluations(swept), try Self.evaluations(trained))
+    }
+
     func testUnitIdempotentAndForeignShardRejected() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let first = directory.appendingPathComponent("first").path
