@@ -34,6 +34,21 @@ extension RunStore {
         }
     }
 
+    /// Returns the evaluations of one source's policy, ordered by target.
+    public func evaluations(run: RunID, source: Int) throws -> [Evaluation] {
+        try database.cachedStatement(
+            """
+            SELECT source_index, target_index, episodes, mean, standard_deviation, evaluated_at
+            FROM evaluations WHERE run_id = ? AND source_index = ? ORDER BY target_index
+            """
+        ).map([.integer(run.rawValue), .integer(source)]) { row in
+            Evaluation(
+                source: row.int(at: 0), target: row.int(at: 1), episodes: row.int(at: 2),
+                mean: row.double(at: 3), standardDeviation: row.double(at: 4),
+                time: row.date(at: 5))
+        }
+    }
+
     /// Returns the evaluations of a run, ordered by source, then target.
     public func evaluations(run: RunID) throws -> [Evaluation] {
         try database.cachedStatement(

@@ -46,47 +46,49 @@ extension RunStore {
                 name: target.name, kind: target.kind, configuration: target.configuration,
                 seed: target.seed, contexts: try contexts(run: run))
         else { return ShardMerge() }
-        let finishedHere = Set(
-            try trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
-
-        var result = ShardMerge()
-        var copies: [TrainingCopy] = []
-        for training in try shard.trainings(run: source) {
-            if finishedHere.contains(training.sourceIndex) {
-                result.alreadyPresent.append(training.sourceIndex)
-            } else if training.status != .finished {
-                result.unfinished.append(training.sourceIndex)
-            } else {
-                copies.append(try shard.copyOfTraining(training, run: source))
-                result.merged.append(training.sourceIndex)
-            }
-        }
-        let presentKeys = Set(
-            try database.rows(
-                "SELECT DISTINCT key FROM metrics WHERE run_id = ? AND training_id IS NULL",
-                [.integer(run.rawValue)]
-            ).compactMap { $0.first?.textValue })
-        let metrics = try shard.database.rows(
+        // Read the shard first. Then decide and write in one IMMEDIATE transaction, so that
+        // two merges at once cannot both find a unit missing and both copy it.
+        let shardTrainings = try shard.trainings(run: source)
+        let finishedCopies = try shardTrainings.filter { $0.status == .finished }
+            .map { try shard.copyOfTraining($0, run: source) }
+        let shardMetrics = try shard.database.rows(
             """
             SELECT key, step, value, wall_time FROM metrics
             WHERE run_id = ? AND training_id IS NULL ORDER BY id
-            """, [.integer(source.rawValue)]
-        ).filter { !presentKeys.contains($0[0].textValue ?? "") }
-        result.metricKeys = Array(Set(metrics.compactMap { $0[0].textValue })).sorted()
+            """, [.integer(source.rawValue)])
 
-        if !copies.isEmpty || !metrics.isEmpty {
-            try database.transaction {
-                for copy in copies { try insert(copy, into: run) }
-                for row in metrics {
-                    try database.execute(
-                        """
-                        INSERT INTO metrics (run_id, training_id, key, step, value, wall_time)
-                        VALUES (?, NULL, ?, ?, ?, ?)
-                        """, [.integer(run.rawValue)] + row)
+        return try database.transaction {
+            var result = ShardMerge()
+            let finishedHere = Set(
+                try trainings(run: run).filter { $0.status == .finished }.map(\.sourceIndex))
+            for training in shardTrainings {
+                if finishedHere.contains(training.sourceIndex) {
+                    result.alreadyPresent.append(training.sourceIndex)
+                } else if training.status != .finished {
+                    result.unfinished.append(training.sourceIndex)
                 }
             }
+            for copy in finishedCopies where !finishedHere.contains(copy.training.sourceIndex) {
+                try insert(copy, into: run)
+                result.merged.append(copy.training.sourceIndex)
+            }
+
+            let presentKeys = Set(
+                try database.rows(
+                    "SELECT DISTINCT key FROM metrics WHERE run_id = ? AND training_id IS NULL",
+                    [.integer(run.rawValue)]
+                ).compactMap { $0.first?.textValue })
+            let metrics = shardMetrics.filter { !presentKeys.contains($0[0].textValue ?? "") }
+            for row in metrics {
+                try database.execute(
+                    """
+                    INSERT INTO metrics (run_id, training_id, key, step, value, wall_time)
+                    VALUES (?, NULL, ?, ?, ?, ?)
+                    """, [.integer(run.rawValue)] + row)
+            }
+            result.metricKeys = Array(Set(metrics.compactMap { $0[0].textValue })).sorted()
+            return result
         }
-        return result
     }
 
     /// Checks that this store is a shard of the run described by the arguments: it contains

@@ -48,11 +48,12 @@ public struct SlurmBackend: SweepBackend {
         var last: TaskCounts?
         while true {
             if shouldCancel() {
-                _ = try? runner.run("scancel", [job])
-                onEvent(.cancelled(jobID: job))
+                if let outcome = try? runner.run("scancel", [job]), outcome.status == 0 {
+                    onEvent(.cancelled(jobID: job))
+                }
                 throw SweepError.cancelled
             }
-            let states = try queueStates(job: job)
+            let states = try queueStatesRetrying(job: job)
             let counts = Self.counts(states, total: tasks.count)
             if counts != last { onEvent(.tasksUpdated(counts)) }
             last = counts
@@ -70,8 +71,8 @@ public struct SlurmBackend: SweepBackend {
             "# ctxrl sweep, round \(round): \(count(tasks.joined().count, "unit")) in "
                 + "\(count(tasks.count, "array task")), at most \(parallel) at once.",
             "# Written by 'ctxrl sweep'. Each task trains its units into its own shard under",
-            "# shards/; 'ctxrl merge --sweep DIR' (or the same 'ctxrl sweep' command again)",
-            "# merges them into the run store after the job has ended.",
+            "# shards/; 'ctxrl merge --sweep DIR --db STORE' (or the same 'ctxrl sweep' command",
+            "# again) merges them into the run store after the job has ended.",
             "#SBATCH --job-name=ctxrl-r\(round)",
             "#SBATCH --array=0-\(tasks.count - 1)%\(parallel)",
             "#SBATCH --output=\(folder.logsPath)/slurm-%A_%a.log",
@@ -115,6 +116,26 @@ public struct SlurmBackend: SweepBackend {
                     in: .whitespacesAndNewlines))
         }
         return job
+    }
+
+    /// Reads the task states, asking `squeue` up to five times 2 s apart before giving up,
+    /// because a busy controller can time out one request while the job runs on.
+    private func queueStatesRetrying(job: String) throws -> [Int: String] {
+        for attempt in 1... {
+            do {
+                return try queueStates(job: job)
+            } catch SweepError.commandFailed(let command, let status, let output) {
+                guard attempt == 5 else {
+                    Thread.sleep(forTimeInterval: 2)
+                    continue
+                }
+                throw SweepError.commandFailed(
+                    command: command, status: status,
+                    output: output + " (5 attempts; job \(job) may still be running: check it "
+                        + "with squeue -j \(job) and cancel it with scancel \(job) before a rerun)")
+            }
+        }
+        preconditionFailure("the loop returns or throws by its fifth attempt")
     }
 
     /// Reads the state of every array task that Slurm still lists, by task index.
@@ -178,8 +199,10 @@ public struct SlurmBackend: SweepBackend {
         (0..<taskCount).compactMap { task in
             guard let state = states[task] else {
                 return TaskFailure(
-                    task: task, reason: "no record (cancelled before it started?)",
-                    log: "no log for task \(task) of job \(job)")
+                    task: task,
+                    reason: "no record: cancelled before it started, or forgotten by Slurm "
+                        + "after MinJobAge",
+                    log: folder.logsPath + "/slurm-\(job)_\(task).log (if it started)")
             }
             guard state != "COMPLETED", endedStates.contains(state) else { return nil }
             return TaskFailure(

@@ -32,7 +32,8 @@ public enum SweepError: Error, Equatable, CustomStringConvertible {
             return "unit \(index) does not exist; the run has units 0 to \(count - 1)"
         case .contextsChanged(let spec):
             return "the context set '\(spec)' no longer gives the contexts the sweep was "
-                + "planned with (was a context file edited?); restore it or start a new sweep"
+                + "planned with (was a context file edited?); restore the file, or rerun "
+                + "'ctxrl sweep', which starts a new run for the new contexts"
         case .unitsMissing(let units, let logs):
             return "\(units.count) unit\(units.count == 1 ? "" : "s") did not finish ("
                 + units.map(\.description).joined(separator: ", ") + "); see the logs in "

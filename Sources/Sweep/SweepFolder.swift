@@ -106,17 +106,19 @@ public struct SweepFolder: Sendable {
         if FileManager.default.fileExists(atPath: manifestPath) {
             let existing = try readManifest()
             guard existing.runName == manifest.runName,
-                existing.configuration == manifest.configuration
+                existing.configuration == manifest.configuration,
+                existing.contexts == manifest.contexts
             else {
                 throw SweepError.folderOfAnotherRun(path: path, run: existing.runName)
             }
-            return
         }
         do {
+            // Created every time, so that a removed logs/ or shards/ folder comes back.
             for folder in [path, shardsPath, logsPath] {
                 try FileManager.default.createDirectory(
                     atPath: folder, withIntermediateDirectories: true)
             }
+            if FileManager.default.fileExists(atPath: manifestPath) { return }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(manifest).write(

@@ -85,8 +85,11 @@ public func runOfflineSelection(
         return OfflineSelection.referenceReport(
             strategy.rawValue, value: value, matrix: matrix, budget: budget)
     case .random:
-        return try OfflineSelection.randomReport(
+        // Random choices ignore what was observed, so rounds change nothing.
+        var report = try OfflineSelection.randomReport(
             matrix: matrix, problem: problem, options: options)
+        report.batchSize = options.batchSize
+        return report
     case .mbtlGaussianProcess, .mbtlPseudoGreedy, .mbtlEquidistant, .sequentialOracle:
         let instance = try strategy.makeStrategy(options: options, matrix: matrix)
         return try runOfflineSelection(

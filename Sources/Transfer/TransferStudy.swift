@@ -182,8 +182,7 @@ extension TransferStudy {
         guard let training = try store.trainings(run: run).first(where: { $0.sourceIndex == source }),
             training.status == .finished
         else { return nil }
-        let rows = try store.evaluations(run: run).filter { $0.source == source }
-            .sorted { $0.target < $1.target }
+        let rows = try store.evaluations(run: run, source: source)
         guard rows.count == count else { return nil }
         return TransferUnitResult(
             source: source, means: rows.map(\.mean),

@@ -57,7 +57,8 @@ enum SweepCommand: Subcommand {
         }
         let progress = SweepProgress(output: output, quiet: arguments.has("quiet"))
         if arguments.has("dry-run") {
-            try dryRun(request, folder: folder, backend: backend, progress: progress)
+            try dryRun(
+                request, folder: folder, backend: backend, progress: progress, output: output)
             return
         }
 
@@ -102,8 +103,9 @@ enum SweepCommand: Subcommand {
             try plan.store.markRunInterrupted(plan.run)
             output.error(SweepError.cancelled.description)
             exit(130)
-        } catch let error as SweepError {
-            try? plan.store.finishRun(plan.run, status: .failed, message: error.description)
+        } catch {
+            try? plan.store.finishRun(
+                plan.run, status: .failed, message: CommandLineTool.describe(error))
             throw error
         }
         result.trainingSeconds = Date().timeIntervalSince(start)
@@ -120,7 +122,7 @@ enum SweepCommand: Subcommand {
     /// else: no run is created and nothing is submitted.
     static func dryRun(
         _ request: SweepRequest, folder: SweepFolder, backend: any SweepBackend,
-        progress: SweepProgress
+        progress: SweepProgress, output: Output
     ) throws {
         let finished = Set(try folder.finishedUnits())
         let units = try request.firstRound().filter { !finished.contains($0) }
@@ -143,8 +145,9 @@ enum SweepCommand: Subcommand {
                 shouldCancel: { false })
         } else {
             let invocation = UnitInvocation(executable: request.executable)
+            // The commands are the dry run's result, so they go to standard output.
             for task in tasks {
-                progress.log(
+                output.print(
                     ([invocation.executable] + invocation.arguments(units: task, folder: folder))
                         .map(SlurmBackend.quoted).joined(separator: " "))
             }
@@ -155,6 +158,6 @@ enum SweepCommand: Subcommand {
                 + (request.scenario.strategy == "all"
                     ? "" : "Later rounds depend on this round's results. ")
                 + "Rerun without --dry-run to run the sweep, or run \(ran) yourself and then "
-                + "'ctxrl merge --sweep \(folder.path)'.")
+                + "'ctxrl merge --sweep \(folder.path) --db STORE'.")
     }
 }

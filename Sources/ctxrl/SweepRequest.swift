@@ -20,6 +20,12 @@ struct SweepRequest {
 
     init(_ arguments: ParsedArguments) throws {
         scenario = try TrainPlan.effectiveScenario(arguments)
+        // Units run in the sweep folder (Slurm's --chdir), so a context file must be named by
+        // its absolute path.
+        if scenario.contexts.hasPrefix("file:") {
+            let path = String(scenario.contexts.dropFirst("file:".count))
+            scenario.contexts = "file:" + URL(fileURLWithPath: path).standardizedFileURL.path
+        }
         let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
         (contextSet, strategyName, selectionOptions) = try TrainPlan.validate(
             scenario, origin: origin)
@@ -38,16 +44,22 @@ struct SweepRequest {
         executable = Self.currentExecutable()
     }
 
-    /// The run's name: the same for the same scenario, so that rerunning a sweep continues
-    /// its run instead of starting another.
+    /// The run's name: the same for the same scenario, contexts and batch size, so that
+    /// rerunning a sweep continues its run instead of starting another. The hash covers the
+    /// contexts' feature values too, so editing a context file starts a new run.
     var runName: String {
+        let contexts = contextSet.contexts.map { context in
+            context.dictionary.keys.sorted().map { "\($0)=\(context.dictionary[$0]!)" }
+                .joined(separator: ",")
+        }.joined(separator: ";")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in configuration.utf8 {
+        for byte in (configuration + "\n" + contexts + "\nbatch=\(batchSize)").utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         let digest = String(hash, radix: 16)
         let padded = String(repeating: "0", count: 16 - digest.count) + digest
-        return "sweep-\(scenario.name)-seed\(scenario.seed)-\(padded.prefix(10))"
+        let batch = batchSize > 1 ? "-batch\(batchSize)" : ""
+        return "sweep-\(scenario.name)-seed\(scenario.seed)\(batch)-\(padded.prefix(10))"
     }
 
     var manifest: SweepManifest {
@@ -74,6 +86,14 @@ struct SweepRequest {
             }
             return LocalBackend(command: invocation, parallel: parallel)
         case "slurm":
+            // sbatch reads #SBATCH values up to whitespace or '#', and expands '%' in --output.
+            let folder = SweepFolder(path: arguments.string("work") ?? "ctxrl-sweeps/" + runName)
+            if let bad = folder.path.first(where: { " \t'\"#%\\".contains($0) }) {
+                throw UsageError(
+                    "the sweep folder '\(folder.path)' contains '\(bad)', which an sbatch "
+                        + "script cannot hold; give a folder without spaces, quotes, '#' or '%' "
+                        + "with --work")
+            }
             var slurm = SlurmBackend(
                 command: invocation, parallel: parallel, partition: arguments.string("partition"),
                 timeLimit: arguments.string("time"))

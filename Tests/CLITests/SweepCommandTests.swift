@@ -153,6 +153,7 @@ final class SweepCommandTests: XCTestCase {
             (["--batch", "2"], "--batch 2 applies to selection strategies"),
             (["--backend", "local", "--partition", "gpu"], "--partition applies to --backend slurm"),
             (["--parallel", "0"], "--parallel"),
+            (["--backend", "slurm", "--work", "/tmp/run a"], "cannot hold"),
         ]
         let directory = try CommandRunner.temporaryDirectory()
         // Without --budget, 'all' on fewer contexts than the default budget still runs.

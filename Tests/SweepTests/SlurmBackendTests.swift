@@ -5,7 +5,7 @@ import XCTest
 /// The Slurm script and the reading of `squeue`, without a cluster. The real cluster is
 /// exercised by the CLI tests when `make test` has started one.
 final class SlurmBackendTests: XCTestCase {
-    private let folder = SweepFolder(path: "/shared/sweeps/run a")
+    private let folder = SweepFolder(path: "/shared/sweeps/run-a")
 
     func testScriptListsEachTasksUnitsAndLimitsParallelism() {
         var backend = SlurmBackend(
@@ -21,13 +21,13 @@ final class SlurmBackendTests: XCTestCase {
         XCTAssertTrue(lines.contains("#SBATCH --array=0-2%2"), script)
         XCTAssertTrue(lines.contains("#SBATCH --partition=cpu"), script)
         XCTAssertTrue(lines.contains("#SBATCH --time=01:30:00"), script)
-        XCTAssertTrue(lines.contains("#SBATCH --output=/shared/sweeps/run a/logs/slurm-%A_%a.log"))
+        XCTAssertTrue(lines.contains("#SBATCH --output=/shared/sweeps/run-a/logs/slurm-%A_%a.log"))
         XCTAssertEqual(
             Array(lines.drop { $0 != "units=(" }.prefix(5)),
             ["units=(", "  0,1", "  2,3", "  multitask:equal-total", ")"])
         XCTAssertEqual(
             lines.last,
-            "exec /opt/ctxrl/bin/ctxrl unit --sweep '/shared/sweeps/run a' --index "
+            "exec /opt/ctxrl/bin/ctxrl unit --sweep /shared/sweeps/run-a --index "
                 + "\"${units[$SLURM_ARRAY_TASK_ID]}\"")
     }
 
@@ -73,7 +73,7 @@ final class SlurmBackendTests: XCTestCase {
         XCTAssertEqual(failures.map(\.task), [1, 2, 3])
         XCTAssertEqual(failures.map(\.reason).prefix(2), ["FAILED", "CANCELLED"])
         XCTAssertEqual(failures[1].log, folder.logsPath + "/slurm-41_2.log")
-        XCTAssertTrue(failures[2].log.hasPrefix("no log"), failures[2].log)
+        XCTAssertTrue(failures[2].reason.hasPrefix("no record"), failures[2].reason)
     }
 
     func testEveryEndedStateCountsAsEnded() {

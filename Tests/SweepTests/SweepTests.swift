@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 import RunStore
 import Sweep
@@ -85,7 +86,19 @@ final class SweepTests: XCTestCase {
         let stored = try study.store.selectionSteps(run: study.run)
         XCTAssertEqual(stored.map(\.step), [0, 1, 2])
         XCTAssertEqual(stored.map(\.chosenIndex), steps.map(\.decision.source))
-        XCTAssertEqual(stored.last?.generalizedPerformance, steps.last?.generalizedPerformance)
+        // V_k comes from the real evaluations, not from the round's fantasies.
+        let best = (0..<4).map { target in
+            stored.map { step in
+                TransferMatrix.normalizedPerformance(
+                    steps.first { $0.decision.source == step.chosenIndex }!.unit.means[target],
+                    returnBounds: EnvironmentKind.cartpole.returnBounds)
+            }.max()!
+        }
+        XCTAssertEqual(
+            try XCTUnwrap(stored.last?.generalizedPerformance), best.reduce(0, +) / 4,
+            accuracy: 1e-12)
+        let evaluations = try study.store.evaluations(run: study.run)
+        XCTAssertEqual(evaluations.count, 12)
     }
 
     func testUnitWorkIsIdempotentAndChecksIndices() throws {
