@@ -8,6 +8,9 @@ public struct UnitPacking: Equatable, Sendable {
     public var unitsPerTask: Int?
     /// The environment steps a task should train at least, when packing is automatic.
     public var stepsPerTask: Int
+    /// The most tasks of source units in one round. Slurm's default `MaxArraySize` of 1001
+    /// allows 1001 array tasks, and the two multi-task baselines take two of them.
+    public var maxTasks = 999
 
     public init(unitsPerTask: Int? = nil, stepsPerTask: Int = 500_000) {
         self.unitsPerTask = unitsPerTask
@@ -30,8 +33,10 @@ public struct UnitPacking: Equatable, Sendable {
             let byParallelism = units.count / max(parallel, 1)
             perTask = max(min(byCost, byParallelism), 1)
         }
-        return stride(from: 0, to: units.count, by: perTask).map {
-            Array(units[$0..<min($0 + perTask, units.count)])
+        // More units per task than asked for, rather than an array Slurm would reject.
+        let capped = max(perTask, (units.count + maxTasks - 1) / maxTasks)
+        return stride(from: 0, to: units.count, by: capped).map {
+            Array(units[$0..<min($0 + capped, units.count)])
         }
     }
 }

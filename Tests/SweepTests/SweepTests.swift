@@ -157,5 +157,9 @@ final class SweepTests: XCTestCase {
             UnitPacking(unitsPerTask: 4).tasks(units, unitSteps: 1, parallel: 8),
             [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
         XCTAssertEqual(packing.tasks([], unitSteps: 1, parallel: 2), [])
+        // A thousand expensive units still fit one Slurm array with the two baselines.
+        let thousand = packing.tasks(Array(0..<1000), unitSteps: 5_000_000, parallel: 64)
+        XCTAssertLessThanOrEqual(thousand.count, 999)
+        XCTAssertEqual(thousand.joined().count, 1000)
     }
 }
