@@ -151,8 +151,9 @@ public struct SlurmBackend: SweepBackend {
         return Self.parseQueue(outcome.output, job: job)
     }
 
-    /// Parses `squeue -h -r -o "%i %T"` lines such as `41_3 RUNNING`. A line for tasks not
-    /// yet split off the array (`41_[4-7%2] PENDING`) counts as task -1, pending.
+    /// Parses `squeue -h -r -o "%i %T"` lines such as `41_3 RUNNING`. With `-r` every task
+    /// has a line of its own. A line for tasks not yet split off the array
+    /// (`41_[4-7%2] PENDING`, as printed without `-r`) counts as task -1, pending.
     static func parseQueue(_ text: String, job: String) -> [Int: String] {
         var states: [Int: String] = [:]
         for line in text.split(separator: "\n") {

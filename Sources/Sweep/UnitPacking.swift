@@ -8,7 +8,7 @@ public struct UnitPacking: Equatable, Sendable {
     public var unitsPerTask: Int?
     /// The environment steps a task should train at least, when packing is automatic.
     public var stepsPerTask: Int
-    /// The most tasks of source units in one round. Slurm's default `MaxArraySize` of 1001
+    /// The maximum number of tasks of source units in one round. Slurm's default `MaxArraySize` of 1001
     /// allows 1001 array tasks, and the two multi-task baselines take two of them.
     public var maxTasks = 999
 
