@@ -41,12 +41,7 @@ extension RunStore {
             SELECT source_index, target_index, episodes, mean, standard_deviation, evaluated_at
             FROM evaluations WHERE run_id = ? AND source_index = ? ORDER BY target_index
             """
-        ).map([.integer(run.rawValue), .integer(source)]) { row in
-            Evaluation(
-                source: row.int(at: 0), target: row.int(at: 1), episodes: row.int(at: 2),
-                mean: row.double(at: 3), standardDeviation: row.double(at: 4),
-                time: row.date(at: 5))
-        }
+        ).map([.integer(run.rawValue), .integer(source)], Self.readEvaluation)
     }
 
     /// Returns the evaluations of a run, ordered by source, then target.
@@ -56,11 +51,15 @@ extension RunStore {
             SELECT source_index, target_index, episodes, mean, standard_deviation, evaluated_at
             FROM evaluations WHERE run_id = ? ORDER BY source_index, target_index
             """
-        ).map([.integer(run.rawValue)]) { row in
-            Evaluation(
-                source: row.int(at: 0), target: row.int(at: 1), episodes: row.int(at: 2),
-                mean: row.double(at: 3), standardDeviation: row.double(at: 4),
-                time: row.date(at: 5))
-        }
+        ).map([.integer(run.rawValue)], Self.readEvaluation)
+    }
+
+    /// Reads a row of `source_index, target_index, episodes, mean, standard_deviation,
+    /// evaluated_at`.
+    static func readEvaluation(_ row: Statement) -> Evaluation {
+        Evaluation(
+            source: row.int(at: 0), target: row.int(at: 1), episodes: row.int(at: 2),
+            mean: row.double(at: 3), standardDeviation: row.double(at: 4),
+            time: row.date(at: 5))
     }
 }

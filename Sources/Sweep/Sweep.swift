@@ -49,12 +49,7 @@ public final class Sweep {
             try study.storedUnit(source: source)!.marked(
                 wasStored: !ranNow.contains(.source(source)))
         }
-        let multitask = try MultitaskBudget.allCases.map { budget in
-            try study.storedMultitask(
-                label: budget.rawValue,
-                totalSteps: budget.totalSteps(
-                    unitSteps: study.settings.ppo.totalSteps, contexts: study.count))!
-        }
+        let multitask = try MultitaskBudget.allCases.map { try study.storedMultitask($0)! }
         let plain = study.matrix(units)
         let matrix = TransferMatrix(
             returns: plain.returns, returnBounds: plain.returnBounds, labels: plain.labels,
@@ -96,17 +91,11 @@ public final class Sweep {
     func complete(_ units: [SweepUnit], round: Int) throws -> Set<SweepUnit> {
         if shouldCancel?() == true { throw SweepError.cancelled }
         try merge()
-        let missing = try units.filter { try !isFinished($0) }
+        let missing = try units.filter { try !study.hasFinished($0) }
         guard !missing.isEmpty else { return [] }
 
-        // Cheap source units are packed; each multi-task baseline gets a task of its own.
-        let sources = missing.compactMap { unit -> Int? in
-            if case .source(let index) = unit { return index } else { return nil }
-        }
-        var tasks = packing.tasks(
-            sources, unitSteps: study.settings.ppo.totalSteps, parallel: parallel
-        ).map { $0.map(SweepUnit.source) }
-        for case .multitask(let budget) in missing { tasks.append([.multitask(budget)]) }
+        let tasks = packing.tasks(
+            units: missing, unitSteps: study.settings.ppo.totalSteps, parallel: parallel)
         onEvent?(.roundStarted(round: round, units: missing, tasks: tasks.count))
         let failures: [TaskFailure]
         do {
@@ -120,23 +109,13 @@ public final class Sweep {
         }
         try merge()
 
-        let absent = try missing.filter { try !isFinished($0) }
+        let absent = try missing.filter { try !study.hasFinished($0) }
         guard absent.isEmpty else {
             let logs = failures.isEmpty
                 ? folder.logsPath : failures.map(\.log).joined(separator: ", ")
             throw SweepError.unitsMissing(units: absent, logs: logs)
         }
         return Set(missing)
-    }
-
-    /// Tells whether the run store has the finished result of `unit`.
-    private func isFinished(_ unit: SweepUnit) throws -> Bool {
-        switch unit {
-        case .source(let index):
-            return try study.storedUnit(source: index) != nil
-        case .multitask(let budget):
-            return try study.storedMultitask(label: budget.rawValue, totalSteps: 0) != nil
-        }
     }
 
     private func merge() throws {

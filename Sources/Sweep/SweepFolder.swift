@@ -31,6 +31,18 @@ public struct SweepManifest: Codable, Equatable, Sendable {
     }
 }
 
+extension SweepManifest {
+    /// Creates the manifest's run with its contexts in `store`, or checks the run that is
+    /// there, as `RunStore.createRun(name:kind:configuration:seed:ctxrlVersion:contexts:)`
+    /// does.
+    public func createRun(in store: RunStore) throws -> RunID {
+        try store.createRun(
+            name: runName, kind: runKind, configuration: configuration, seed: settings.seed,
+            ctxrlVersion: ctxrlVersion,
+            contexts: contexts.sorted { $0.index < $1.index }.map(\.features))
+    }
+}
+
 /// The folder of one sweep: its manifest, one shard per unit, the batch scripts and the logs.
 ///
 /// ```

@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import Transfer
 
 /// One piece of work of a sweep: a transfer unit (train source i, evaluate it on every
@@ -38,6 +39,18 @@ public enum SweepUnit: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .source(let index): return "unit-" + String(format: "%05d", index) + ".sqlite"
         case .multitask(let budget): return "multitask-\(budget.rawValue).sqlite"
+        }
+    }
+}
+
+extension TransferStudy {
+    /// Tells whether the study's run store has the finished result of `unit`.
+    public func hasFinished(_ unit: SweepUnit) throws -> Bool {
+        switch unit {
+        case .source(let index):
+            return try storedUnit(source: index) != nil
+        case .multitask(let budget):
+            return try storedMultitask(budget) != nil
         }
     }
 }

@@ -17,6 +17,19 @@ public struct UnitPacking: Equatable, Sendable {
         self.stepsPerTask = stepsPerTask
     }
 
+    /// Splits sweep units into tasks: source units packed as `tasks(_:unitSteps:parallel:)`
+    /// packs them, then one task of its own for each multi-task baseline, which trains as
+    /// long as several source units.
+    public func tasks(units: [SweepUnit], unitSteps: Int, parallel: Int) -> [[SweepUnit]] {
+        let sources = units.compactMap { unit -> Int? in
+            if case .source(let index) = unit { return index } else { return nil }
+        }
+        var tasks = self.tasks(sources, unitSteps: unitSteps, parallel: parallel)
+            .map { $0.map(SweepUnit.source) }
+        for case .multitask(let budget) in units { tasks.append([.multitask(budget)]) }
+        return tasks
+    }
+
     /// Splits `units` into tasks of consecutive units.
     ///
     /// - Parameters:

@@ -73,10 +73,7 @@ public enum UnitWork {
         _ unit: SweepUnit, folder: SweepFolder, manifest: SweepManifest, contextSet: ContextSet
     ) throws -> TransferStudy {
         let store = try RunStore(path: folder.shardPath(unit))
-        let run = try store.createRun(
-            name: manifest.runName, kind: manifest.runKind, configuration: manifest.configuration,
-            seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion,
-            contexts: manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
+        let run = try manifest.createRun(in: store)
         return TransferStudy(
             settings: manifest.settings, contextSet: contextSet, store: store, run: run)
     }
@@ -104,14 +101,8 @@ extension SweepFolder {
         let manifest = try readManifest()
         let contextSet = try UnitWork.rebuildContextSet(manifest)
         return try shardUnits().filter { unit in
-            let study = try UnitWork.shardStudy(
-                unit, folder: self, manifest: manifest, contextSet: contextSet)
-            switch unit {
-            case .source(let index):
-                return try study.storedUnit(source: index) != nil
-            case .multitask(let budget):
-                return try study.storedMultitask(label: budget.rawValue, totalSteps: 0) != nil
-            }
+            try UnitWork.shardStudy(unit, folder: self, manifest: manifest, contextSet: contextSet)
+                .hasFinished(unit)
         }
     }
 

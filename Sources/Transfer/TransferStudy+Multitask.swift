@@ -35,9 +35,16 @@ public enum MultitaskBudget: String, CaseIterable, Codable, Sendable {
 extension TransferStudy {
     /// Trains the multi-task baseline under `budget`, or reads it back when it is stored.
     public func runMultitask(_ budget: MultitaskBudget) throws -> MultitaskResult {
-        try runMultitask(
-            label: budget.rawValue,
-            totalSteps: budget.totalSteps(unitSteps: settings.ppo.totalSteps, contexts: count))
+        try runMultitask(label: budget.rawValue, totalSteps: totalSteps(budget))
+    }
+
+    /// The stored result of the multi-task baseline under `budget`, or nil when it must run.
+    public func storedMultitask(_ budget: MultitaskBudget) throws -> MultitaskResult? {
+        try storedMultitask(label: budget.rawValue, totalSteps: totalSteps(budget))
+    }
+
+    private func totalSteps(_ budget: MultitaskBudget) -> Int {
+        budget.totalSteps(unitSteps: settings.ppo.totalSteps, contexts: count)
     }
 
     /// The stored result of the multi-task baseline named `label`, or nil when it must run.

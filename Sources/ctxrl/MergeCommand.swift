@@ -29,10 +29,7 @@ enum MergeCommand: Subcommand {
 
         let store = try TrainPlan.openStore(storePath)
         let existing = try store.run(named: manifest.runName)
-        let run = try store.createRun(
-            name: manifest.runName, kind: manifest.runKind, configuration: manifest.configuration,
-            seed: manifest.settings.seed, ctxrlVersion: manifest.ctxrlVersion,
-            contexts: manifest.contexts.sorted { $0.index < $1.index }.map(\.features))
+        let run = try manifest.createRun(in: store)
         let merge = try folder.mergeShards(into: store, run: run)
 
         // Only 'ctxrl sweep' finishes a run, after its summary. A run this merge created is

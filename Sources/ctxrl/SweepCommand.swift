@@ -126,19 +126,14 @@ enum SweepCommand: Subcommand {
     ) throws {
         let finished = Set(try folder.finishedUnits())
         let units = try request.firstRound().filter { !finished.contains($0) }
-        let sources = units.compactMap { unit -> Int? in
-            if case .source(let index) = unit { return index } else { return nil }
-        }
         guard !units.isEmpty else {
             progress.log(
                 "dry run: every unit of the first round is already finished in "
                     + "\(folder.shardsPath); nothing to write")
             return
         }
-        var tasks = request.packing.tasks(
-            sources, unitSteps: request.scenario.ppo.totalSteps, parallel: request.parallel
-        ).map { $0.map(SweepUnit.source) }
-        for case .multitask(let budget) in units { tasks.append([.multitask(budget)]) }
+        let tasks = request.packing.tasks(
+            units: units, unitSteps: request.scenario.ppo.totalSteps, parallel: request.parallel)
         if let slurm = backend as? SlurmBackend {
             _ = try slurm.run(
                 tasks: tasks, round: 0, folder: folder, onEvent: { progress.handle($0) },
