@@ -19,8 +19,8 @@ public enum RunStoreError: Error, Equatable, CustomStringConvertible {
     /// A JSON column value could not be encoded or decoded, such as a non-finite context
     /// feature.
     case invalidJSON(column: String, reason: String)
-    /// A shard cannot be merged into the run: it holds another run, or a copy of the run
-    /// with another configuration.
+    /// A shard cannot be merged into the run, because it contains another run or a copy of
+    /// the run with another configuration.
     case shardMismatch(shard: String, reason: String)
 
     public var description: String {

@@ -53,7 +53,7 @@ extension StrategyName {
 ///
 /// Sequential strategies choose K sources one at a time, each seeing the matrix rows of the
 /// sources trained before it. With `options.batchSize` Q above 1 they choose Q per round:
-/// each choice sees the rows of earlier rounds and the fantasies of its own round. `random` averages `options.randomOrderings` orderings and
+/// each choice uses the rows of earlier rounds and the fantasies of its own round. `random` averages `options.randomOrderings` orderings and
 /// reports their mean curve and its spread. The reference values (`oracle`, `independent`,
 /// `multitask`) report their value at every k.
 ///

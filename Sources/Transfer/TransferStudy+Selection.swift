@@ -57,7 +57,7 @@ extension TransferStudy {
         return StudyStep(decision: decision, unit: unit, generalizedPerformance: value)
     }
 
-    /// The transfer matrix of units given in source order, one per context.
+    /// Builds the transfer matrix of units given in source order, one per context.
     public func matrix(_ units: [TransferUnitResult]) -> TransferMatrix {
         precondition(units.map(\.source) == Array(0..<count), "one unit per source, in order")
         return TransferMatrix(

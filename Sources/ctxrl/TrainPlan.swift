@@ -26,7 +26,7 @@ struct TrainPlan {
     /// Bad input throws `UsageError` before the store is opened, so it loses nothing.
     ///
     /// - Parameter checkOutput: Checks the output folder after the input is validated and
-    ///   before the run is created or resumed; a throw stops the command there.
+    ///   before the run is created or resumed. A throw stops the command there.
     static func make(
         arguments: ParsedArguments, storePath: String, checkOutput: () throws -> Void = {}
     ) throws -> TrainPlan {
@@ -205,8 +205,8 @@ struct TrainPlan {
                     key: "strategy")
             }
         }
-        // With 'all' every context is trained anyway; the budget only sets how far the
-        // strategy comparison goes, and is cut to the number of contexts there.
+        // With 'all' every context is trained anyway. The budget only sets how far the
+        // strategy comparison goes, so it is cut to the number of contexts there.
         guard scenario.strategy == "all" || scenario.budget <= count else {
             throw invalid(
                 "budget \(scenario.budget) exceeds the \(plural(count, "context")) of '\(scenario.contexts)'; "

@@ -6,7 +6,8 @@ import XCTest
 /// scripts/slurm/start-cluster.sh and sets SLURM_CONF and CTXRL_REQUIRE_SLURM=1; without a
 /// cluster these tests are skipped, unless CTXRL_REQUIRE_SLURM=1 requires one.
 final class SlurmSweepTests: XCTestCase {
-    /// A four-context sweep; `steps` per unit sets how long each array task runs.
+    /// Returns the arguments of a four-context sweep. The `steps` per unit set how long each
+    /// array task runs.
     static func arguments(steps: Int) -> [String] {
         [
             "sweep", "--env", "cartpole", "--contexts", "list:length=0.3|0.5|0.8|1.2",

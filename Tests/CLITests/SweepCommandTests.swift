@@ -136,9 +136,9 @@ final class SweepCommandTests: XCTestCase {
         _ = try CommandRunner.run(["unit", "--sweep", second, "--index", "2"])
         try FileManager.default.copyItem(
             atPath: second + "/shards/unit-00002.sqlite", toPath: first + "/shards/unit-00002.sqlite")
-        let refused = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
-        XCTAssertEqual(refused.status, 2)
-        XCTAssertTrue(refused.error.contains("cannot be merged"), refused.error)
+        let foreign = try CommandRunner.run(["merge", "--sweep", first, "--db", db])
+        XCTAssertEqual(foreign.status, 2)
+        XCTAssertTrue(foreign.error.contains("cannot be merged"), foreign.error)
         XCTAssertEqual(try Self.evaluations(db).count, 4, "the merged unit is kept")
         // A store that does not exist yet is not created by a rejected merge.
         let fresh = directory.appendingPathComponent("fresh.sqlite").path

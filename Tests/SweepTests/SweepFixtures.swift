@@ -36,7 +36,7 @@ enum SweepFixtures {
         return url
     }
 
-    /// A run store with the manifest's run, and the study on it.
+    /// Creates a run store with the manifest's run, and returns the study on it.
     static func study(manifest: SweepManifest, storePath: String) throws -> TransferStudy {
         let store = try RunStore(path: storePath)
         let run = try store.createRun(
