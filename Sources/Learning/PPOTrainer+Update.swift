@@ -80,18 +80,49 @@ extension PPOTrainer {
 
     /// Computes the PPO loss on the samples at `indices` and leaves its gradient in every
     /// parameter's `gradient` (zeroed first); the statistics carry the loss terms.
+    ///
+    /// The actor's and the critic's parts share no parameter, so with a `worker` they run at
+    /// once, each on its own thread; the results are the same as on one thread.
     func lossGradients(
         indices: [Int], buffer: RolloutBuffer, advantages: [Double], returns: [Double],
         clipRange: Double
     ) -> UpdateStatistics {
-        let count = Double(indices.count)
         let inputs = buffer.inputs.gatherRows(indices)
+        policy.zeroGradients()
+        var statistics = UpdateStatistics()
+        var valueLoss = 0.0
+        let policyPart = {
+            statistics = self.policyGradients(
+                inputs: inputs, indices: indices, buffer: buffer, advantages: advantages,
+                clipRange: clipRange)
+        }
+        let valuePart = {
+            valueLoss = self.valueGradients(
+                inputs: inputs, indices: indices, buffer: buffer, returns: returns)
+        }
+        if let worker {
+            worker.runBoth(policyPart, valuePart)
+        } else {
+            policyPart()
+            valuePart()
+        }
+        statistics.valueLoss = valueLoss
+        statistics.loss = statistics.policyLoss
+            - configuration.entropyCoefficient * statistics.entropy
+            + configuration.valueCoefficient * valueLoss
+        return statistics
+    }
+
+    /// The clipped policy loss and entropy bonus: leaves their gradient in the actor (and the
+    /// log standard deviation) and returns the policy terms of the statistics.
+    func policyGradients(
+        inputs: Matrix<Float>, indices: [Int], buffer: RolloutBuffer, advantages: [Double],
+        clipRange: Double
+    ) -> UpdateStatistics {
+        let count = Double(indices.count)
         let actions = buffer.actions.gatherRows(indices)
         let normalizedAdvantages = normalize(indices.map { advantages[$0] })
         var statistics = UpdateStatistics()
-        policy.zeroGradients()
-
-        // Policy loss and its gradient with respect to the log-probabilities.
         let evaluation = policy.evaluateActions(inputs, actions: actions)
         var logProbabilityWeights = [Double](repeating: 0, count: indices.count)
         for (k, index) in indices.enumerated() {
@@ -114,9 +145,17 @@ extension PPOTrainer {
         let entropyWeights = [Double](
             repeating: -configuration.entropyCoefficient / count, count: indices.count)
         evaluation.backward(logProbabilityWeights, entropyWeights)
+        return statistics
+    }
 
-        // Value loss and its gradient.
+    /// The value loss: leaves its gradient (times the value coefficient) in the critic and
+    /// returns the loss.
+    func valueGradients(
+        inputs: Matrix<Float>, indices: [Int], buffer: RolloutBuffer, returns: [Double]
+    ) -> Double {
+        let count = Double(indices.count)
         let predicted = policy.critic.forward(inputs)
+        var valueLoss = 0.0
         var valueGradient = Matrix<Float>(rows: indices.count, columns: 1)
         for (k, index) in indices.enumerated() {
             let value = Double(predicted.storage[k])
@@ -131,18 +170,15 @@ extension PPOTrainer {
                     // The clipped branch has zero gradient once the change is clipped.
                     if abs(value - old) > valueClip { error = 0 }
                 }
-                statistics.valueLoss += max(
+                valueLoss += max(
                     (value - target) * (value - target), clippedError * clippedError) / count
             } else {
-                statistics.valueLoss += error * error / count
+                valueLoss += error * error / count
             }
             valueGradient.storage[k] = Float(configuration.valueCoefficient * 2 * error / count)
         }
         _ = policy.critic.backward(valueGradient)
-        statistics.loss = statistics.policyLoss
-            - configuration.entropyCoefficient * statistics.entropy
-            + configuration.valueCoefficient * statistics.valueLoss
-        return statistics
+        return valueLoss
     }
 
     /// `(x - mean) / (std + 1e-8)` with the unbiased standard deviation, as Stable-Baselines3

@@ -49,6 +49,8 @@ public final class PPOTrainer {
 
     let environment: any VectorEnvironment
     let optimizer: Adam
+    /// The second thread of each gradient step; nil for one thread.
+    let worker: PairedWorker?
     var actionStream: RandomStream
     var minibatchStream: RandomStream
     let startTime = Date()
@@ -59,10 +61,13 @@ public final class PPOTrainer {
     ///   - environment: the copies to train on; its `count` must equal `configuration.copies`.
     ///   - contextFeatures: per copy, the context scaled to [0, 1], appended to observations
     ///     when `configuration.appendContext` is true.
+    ///   - updateThreads: 2 computes the actor's and the critic's gradients at once; the
+    ///     results do not depend on it.
     /// - Throws: `TrainingError.invalidConfiguration` for invalid settings.
     public init(
         configuration: PPOConfiguration, environment: any VectorEnvironment,
-        contextFeatures: [[Float]] = [], seed: UInt64
+        contextFeatures: [[Float]] = [], seed: UInt64,
+        updateThreads: Int = PPOTrainer.updateThreads
     ) throws {
         do {
             try configuration.validate()
@@ -89,6 +94,11 @@ public final class PPOTrainer {
             epsilon: 1e-5)
         actionStream = root.child("actions")
         minibatchStream = root.child("minibatches")
+        worker = updateThreads >= 2 ? PairedWorker() : nil
+    }
+
+    deinit {
+        worker?.stop()
     }
 
     /// Trains for `configuration.iterations` updates.

@@ -17,19 +17,26 @@ public final class Tanh: Layer {
 
     /// Returns `tanh` of every element without caching.
     public static func apply(_ input: Matrix<Float>) -> Matrix<Float> {
-        var output = input
-        output.storage.withUnsafeMutableBufferPointer { fastTanh(inPlace: $0) }
-        return output
+        let storage = input.storage.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: source.count) { target, count in
+                fastTanh(source, into: target)
+                count = source.count
+            }
+        }
+        return Matrix(rows: input.rows, columns: input.columns, storage: storage)
     }
 
     public func backward(_ outputGradient: Matrix<Float>) -> Matrix<Float> {
-        var inputGradient = outputGradient
-        cachedOutput.storage.withUnsafeBufferPointer { y in
-            inputGradient.storage.withUnsafeMutableBufferPointer { g in
-                for i in 0..<g.count { g[i] = g[i] * (1 - y[i] * y[i]) }
+        precondition(outputGradient.count == cachedOutput.count, "backward shape differs from forward")
+        let storage = cachedOutput.storage.withUnsafeBufferPointer { y in
+            outputGradient.storage.withUnsafeBufferPointer { g in
+                [Float](unsafeUninitializedCapacity: g.count) { target, count in
+                    for i in 0..<g.count { target[i] = g[i] * (1 - y[i] * y[i]) }
+                    count = g.count
+                }
             }
         }
-        return inputGradient
+        return Matrix(rows: outputGradient.rows, columns: outputGradient.columns, storage: storage)
     }
 }
 

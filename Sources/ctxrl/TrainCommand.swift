@@ -36,6 +36,9 @@ enum TrainCommand: Subcommand {
                + "zero-shot: none, mlp (one per source, nearest source acts), shared, lora, "
                + "mhr, openbook (default openbook)"),
         .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
+        .value("threads", "T", "threads per gradient step, 1 or 2 (actor and critic at once); "
+               + "results are identical either way (default 2 on a machine with 2 or more "
+               + "cores when trainings run one at a time, else 1)"),
         .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
         .flag("no-artifacts", "skip the rollout GIF and the HTML report"),
         .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
@@ -69,6 +72,7 @@ enum TrainCommand: Subcommand {
             output.log("valid: \(plural(contextSet.contexts.count, "context")); nothing was written")
             return
         }
+        let threads = try requestedThreads(arguments)
         let plan = try TrainPlan.make(
             arguments: arguments, storePath: storePath,
             checkOutput: {
@@ -76,6 +80,7 @@ enum TrainCommand: Subcommand {
                     try ArtifactStage.prepare(folder: arguments.string("out") ?? "ctxrl-out")
                 }
             })
+        PPOTrainer.updateThreads = try threads ?? defaultThreads(plan: plan, arguments: arguments)
         let progress = StudyProgress(
             output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
         Interrupt.install()
@@ -149,6 +154,25 @@ enum TrainCommand: Subcommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+
+    /// `--threads`, checked: nil when absent.
+    static func requestedThreads(_ arguments: ParsedArguments) throws -> Int? {
+        guard let threads = try arguments.integer("threads", minimum: 1) else { return nil }
+        guard threads <= 2 else {
+            throw UsageError(
+                "--threads \(threads) is more than a gradient step can use; give 1 or 2 "
+                    + "(--parallel trains several units at once)")
+        }
+        return threads
+    }
+
+    /// Two threads per gradient step when trainings run one at a time on a machine with two
+    /// or more cores; one otherwise, so that parallel units do not compete for cores.
+    static func defaultThreads(plan: TrainPlan, arguments: ParsedArguments) throws -> Int {
+        let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
+        let parallelUnits = plan.scenario.strategy == "all" && parallel > 1
+        return !parallelUnits && ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
     }
 
     /// Runs the selection (or every unit), then the shared policy and the artifacts.

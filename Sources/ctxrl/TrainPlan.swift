@@ -57,7 +57,8 @@ struct TrainPlan {
         guard let id = Int64(text) else {
             throw UsageError("--resume needs a run id (see 'ctxrl runs list'), got '\(text)'")
         }
-        let others = arguments.values.keys.filter { !["resume", "db", "parallel", "out"].contains($0) }
+        let changeable = ["resume", "db", "parallel", "threads", "out"]
+        let others = arguments.values.keys.filter { !changeable.contains($0) }
         if let other = others.sorted().first {
             throw UsageError(
                 "--\(other) cannot change a resumed run; its stored scenario is used as it was")

@@ -106,11 +106,13 @@ final class PPOTests: XCTestCase {
 
     // MARK: - Determinism and failure
 
-    func trainMetrics(seed: UInt64) throws -> [MetricRecord] {
-        let environment = RecordingEnvironment(
-            copies: 2, actionSpace: .discrete(count: 2), seed: seed)
+    func trainMetrics(
+        seed: UInt64, actionSpace: ActionSpace = .discrete(count: 2), updateThreads: Int = 1
+    ) throws -> [MetricRecord] {
+        let environment = RecordingEnvironment(copies: 2, actionSpace: actionSpace, seed: seed)
         let trainer = try PPOTrainer(
-            configuration: smallConfiguration(), environment: environment, seed: seed)
+            configuration: smallConfiguration(), environment: environment, seed: seed,
+            updateThreads: updateThreads)
         var metrics: [MetricRecord] = []
         trainer.onMetric = { record in
             if record.key != MetricName.stepsPerSecond { metrics.append(record) }
@@ -125,6 +127,16 @@ final class PPOTests: XCTestCase {
         XCTAssertFalse(first.isEmpty)
         XCTAssertEqual(first.map(\.key), second.map(\.key))
         XCTAssertEqual(first.map(\.value.bitPattern), second.map(\.value.bitPattern))
+    }
+
+    func testTwoUpdateThreadsGiveIdenticalMetrics() throws {
+        for actionSpace in [ActionSpace.discrete(count: 2), .box(dimension: 1)] {
+            let one = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 1)
+            let two = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 2)
+            XCTAssertFalse(one.isEmpty)
+            XCTAssertEqual(one.map(\.key), two.map(\.key))
+            XCTAssertEqual(one.map(\.value.bitPattern), two.map(\.value.bitPattern), "\(actionSpace)")
+        }
     }
 
     func testDifferentSeedGivesDifferentMetrics() throws {
