@@ -67,14 +67,15 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(Set(try store.artifacts(run: run.id).map(\.kind)), ["gif", "report"])
     }
 
+    /// Also across thread counts: two update threads give the results of one.
     func testSameSeedSameChoicesAndReturns() throws {
         let directory = try CommandRunner.temporaryDirectory()
         let first = try CommandRunner.run(
             Self.tinyArguments + ["--db", directory.appendingPathComponent("a.sqlite").path,
-                                  "--json", "--quiet", "--no-artifacts"])
+                                  "--json", "--quiet", "--no-artifacts", "--threads", "1"])
         let second = try CommandRunner.run(
             Self.tinyArguments + ["--db", directory.appendingPathComponent("b.sqlite").path,
-                                  "--json", "--quiet", "--no-artifacts"])
+                                  "--json", "--quiet", "--no-artifacts", "--threads", "2"])
         func evaluations(_ result: CommandResult) throws -> String {
             let object = try JSONSerialization.jsonObject(
                 with: Data(result.outputLines.last!.utf8)) as? [String: Any]
@@ -227,6 +228,16 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.error)
         XCTAssertTrue(result.error.contains("cannot write to the output folder"), result.error)
         XCTAssertTrue(result.error.contains("--no-artifacts"), result.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "no run was stored")
+    }
+
+    func testThreadsAboveTwoExitTwoBeforeStoring() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        let path = directory.appendingPathComponent("runs.sqlite").path
+        let result = try CommandRunner.run(
+            Self.tinyArguments + ["--db", path, "--threads", "3", "--quiet", "--no-artifacts"])
+        XCTAssertEqual(result.status, 2, result.error)
+        XCTAssertTrue(result.error.contains("--threads 3"), result.error)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "no run was stored")
     }
 
