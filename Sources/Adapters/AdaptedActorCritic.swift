@@ -240,12 +240,13 @@ public final class AdaptedActorCritic: ParameterOwner {
         case .discrete:
             let distribution = Categorical(logits: output)
             let chosen = actions.storage.map { Int($0) }
+            let entropies = distribution.entropy()
             return (
-                distribution.logProbability(of: chosen), distribution.entropy(),
+                distribution.logProbability(of: chosen), entropies,
                 { weights, entropyWeights in
                     let gradient = distribution.logitGradient(
                         actions: chosen, logProbabilityWeights: weights,
-                        entropyWeights: entropyWeights)
+                        entropyWeights: entropyWeights, entropies: entropies)
                     return self.actor.backward(gradient).mixtures
                 }
             )

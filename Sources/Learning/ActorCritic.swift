@@ -97,12 +97,13 @@ extension ActorCritic {
         case .discrete:
             let distribution = Categorical(logits: output)
             let chosen = actions.storage.map { Int($0) }
+            let entropies = distribution.entropy()
             return (
-                distribution.logProbability(of: chosen), distribution.entropy(),
+                distribution.logProbability(of: chosen), entropies,
                 { weights, entropyWeights in
                     let gradient = distribution.logitGradient(
                         actions: chosen, logProbabilityWeights: weights,
-                        entropyWeights: entropyWeights)
+                        entropyWeights: entropyWeights, entropies: entropies)
                     _ = self.actor.backward(gradient)
                 }
             )

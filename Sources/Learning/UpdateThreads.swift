@@ -29,8 +29,9 @@ final class PairedWorker: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     /// Written by the owner before posting, read by the worker after it sees `posted`.
     private var job: (() -> Void)?
-    /// Spins of the worker before it sleeps; about 100 microseconds.
-    private let spinLimit = 20_000
+    /// Spins of the worker before it sleeps: longer than the serial part between two gradient
+    /// steps (clipping and Adam), far shorter than a rollout.
+    private let spinLimit = 200_000
 
     init() {
         let thread = Thread { [self] in loop() }

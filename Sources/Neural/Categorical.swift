@@ -8,17 +8,25 @@ import Numerics
 public struct Categorical {
     /// The log-probabilities, `batch x classes`, in double precision.
     public let logProbabilities: Matrix<Double>
+    /// `exp` of `logProbabilities`, computed once for sampling, entropies and gradients.
+    let probabilities: Matrix<Double>
 
     /// Creates the distributions from logits of shape `batch x classes`.
     public init(logits: Matrix<Float>) {
-        var logProbabilities = Matrix<Double>(rows: logits.rows, columns: logits.columns)
-        for i in 0..<logits.rows {
-            let row = logits.row(i).map(Double.init)
-            let shift = row.max() ?? 0
-            let logSum = log(row.reduce(0) { $0 + exp($1 - shift) }) + shift
-            for j in 0..<logits.columns { logProbabilities[i, j] = row[j] - logSum }
+        let (rows, columns) = (logits.rows, logits.columns)
+        var logProbabilities = Matrix<Double>(rows: rows, columns: columns)
+        for i in 0..<rows {
+            var shift = columns > 0 ? Double(logits[i, 0]) : 0
+            for j in 1..<max(columns, 1) where shift < Double(logits[i, j]) {
+                shift = Double(logits[i, j])
+            }
+            var sum = 0.0
+            for j in 0..<columns { sum += exp(Double(logits[i, j]) - shift) }
+            let logSum = log(sum) + shift
+            for j in 0..<columns { logProbabilities[i, j] = Double(logits[i, j]) - logSum }
         }
         self.logProbabilities = logProbabilities
+        probabilities = logProbabilities.map { exp($0) }
     }
 
     /// The number of distributions.
@@ -28,7 +36,7 @@ public struct Categorical {
 
     /// Returns the probability of class `k` in distribution `i`.
     public func probability(_ i: Int, _ k: Int) -> Double {
-        exp(logProbabilities[i, k])
+        probabilities[i, k]
     }
 
     /// Returns the log-probability of `actions[i]` under distribution `i`.
@@ -42,7 +50,7 @@ public struct Categorical {
         (0..<batchSize).map { i in
             -(0..<classCount).reduce(0.0) { total, k in
                 let logP = logProbabilities[i, k]
-                return total + (logP == -.infinity ? 0 : exp(logP) * logP)
+                return total + (logP == -.infinity ? 0 : probabilities[i, k] * logP)
             }
         }
     }
@@ -66,15 +74,18 @@ public struct Categorical {
     /// d log p(a) / d z_k = 1[k = a] - p_k
     /// d H / d z_k        = -p_k (log p_k + H)
     /// ```
+    ///
+    /// - Parameter entropies: `entropy()` when the caller has it already.
     public func logitGradient(
-        actions: [Int], logProbabilityWeights: [Double], entropyWeights: [Double]
+        actions: [Int], logProbabilityWeights: [Double], entropyWeights: [Double],
+        entropies: [Double]? = nil
     ) -> Matrix<Float> {
-        let entropies = entropy()
+        let entropies = entropies ?? entropy()
         var gradient = Matrix<Float>(rows: batchSize, columns: classCount)
         for i in 0..<batchSize {
             for k in 0..<classCount {
                 let logP = logProbabilities[i, k]
-                let p = exp(logP)
+                let p = probabilities[i, k]
                 let indicator: Double = k == actions[i] ? 1 : 0
                 let entropyTerm = p == 0 ? 0 : -p * (logP + entropies[i])
                 gradient[i, k] = Float(
