@@ -3,9 +3,9 @@
 # context after a fixed step budget with the environment's tuned settings, and the training
 # time.
 #
-#   swift build -c release && bash Benchmarks/ppo_results.sh [SEEDS...]
+#   make build && bash Benchmarks/ppo_results.sh [SEEDS...]
 #
-# Prints a Markdown table. Each training uses one core (one OpenBLAS thread).
+# Prints a Markdown table. Each training uses one core (one OpenBLAS thread, --threads 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=.build/release/ctxrl
@@ -23,7 +23,7 @@ for pair in cartpole:100000 acrobot:200000 pendulum:1000000 mountaincar:1000000 
     for seed in $seeds; do
         summary=$("$binary" train --env "$environment" --contexts default --budget 1 \
             --steps "$steps" \
-            --policy none --episodes 100 --seed "$seed" --db "$store" --no-artifacts \
+            --policy none --episodes 100 --seed "$seed" --db "$store" --no-artifacts --threads 1 \
             --quiet --json | tail -n 1)
         python3 - "$environment" "$seed" "$summary" <<'PYTHON'
 import json, sys
