@@ -82,7 +82,7 @@ extension PPOTrainer {
     /// parameter's `gradient` (zeroed first); the statistics carry the loss terms.
     ///
     /// The actor's and the critic's parts share no parameter, so with a `worker` they run at
-    /// once, each on its own thread; the results are the same as on one thread.
+    /// once, each on its own thread. The results are the same as on one thread.
     func lossGradients(
         indices: [Int], buffer: RolloutBuffer, advantages: [Double], returns: [Double],
         clipRange: Double
@@ -113,8 +113,8 @@ extension PPOTrainer {
         return statistics
     }
 
-    /// The clipped policy loss and entropy bonus: leaves their gradient in the actor (and the
-    /// log standard deviation) and returns the policy terms of the statistics.
+    /// Computes the clipped policy loss and the entropy bonus, leaves their gradient in the
+    /// actor (and the log standard deviation), and returns the policy terms of the statistics.
     func policyGradients(
         inputs: Matrix<Float>, indices: [Int], buffer: RolloutBuffer, advantages: [Double],
         clipRange: Double
@@ -148,8 +148,8 @@ extension PPOTrainer {
         return statistics
     }
 
-    /// The value loss: leaves its gradient (times the value coefficient) in the critic and
-    /// returns the loss.
+    /// Computes the value loss, leaves its gradient (times the value coefficient) in the
+    /// critic, and returns the loss.
     func valueGradients(
         inputs: Matrix<Float>, indices: [Int], buffer: RolloutBuffer, returns: [Double]
     ) -> Double {

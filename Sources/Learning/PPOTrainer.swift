@@ -49,7 +49,7 @@ public final class PPOTrainer {
 
     let environment: any VectorEnvironment
     let optimizer: Adam
-    /// The second thread of each gradient step; nil for one thread.
+    /// The second thread of each gradient step, or nil for one thread.
     let worker: PairedWorker?
     var actionStream: RandomStream
     var minibatchStream: RandomStream
@@ -61,7 +61,7 @@ public final class PPOTrainer {
     ///   - environment: the copies to train on; its `count` must equal `configuration.copies`.
     ///   - contextFeatures: per copy, the context scaled to [0, 1], appended to observations
     ///     when `configuration.appendContext` is true.
-    ///   - updateThreads: 2 computes the actor's and the critic's gradients at once; the
+    ///   - updateThreads: 2 computes the actor's and the critic's gradients at once. The
     ///     results do not depend on it.
     /// - Throws: `TrainingError.invalidConfiguration` for invalid settings.
     public init(

@@ -3,22 +3,23 @@ import Foundation
 import Synchronization
 
 extension PPOTrainer {
-    /// The threads each gradient step of a new trainer uses: 1, or 2 to compute the actor's
-    /// and the critic's gradients at once.
+    /// The number of threads each gradient step of a new trainer uses: 1, or 2 to compute the
+    /// actor's and the critic's gradients at once.
     ///
-    /// Training results are bit-identical either way; only the wall-clock time changes. The
-    /// command-line tool sets this once at start-up, before any trainer exists. Keep it at 1
-    /// when several trainings already share the cores.
+    /// Training results are bit-identical either way, and only the wall-clock time changes.
+    /// The command-line tool sets this once at start-up, before any trainer exists. Keep it at
+    /// 1 when several trainings already share the cores.
     nonisolated(unsafe) public static var updateThreads = 1
 }
 
 /// A second thread that runs one closure at a time for the thread that owns it, so that a
 /// gradient step can compute its two independent halves at once.
 ///
-/// A gradient step of 64-unit networks takes about 100 microseconds, so the hand-over must
-/// cost far less: both sides spin on an atomic state for a short while before the worker
-/// falls asleep on a semaphore (between rollouts). `DispatchQueue.concurrentPerform` was
-/// measured slower than one thread here, because waking its pool costs more than the step.
+/// A CartPole gradient step of two 64-64 networks takes about 250 microseconds, so the hand-over must
+/// cost far less. Both sides therefore spin on an atomic state, and the worker falls asleep
+/// on a semaphore only after a while without work (during rollouts). With
+/// `DispatchQueue.concurrentPerform` two threads were no faster than one, because waking its
+/// pool costs about as much as the step.
 final class PairedWorker: @unchecked Sendable {
     private enum State: Int {
         case idle, posted, finished, stopping
@@ -27,7 +28,8 @@ final class PairedWorker: @unchecked Sendable {
     private let state = Atomic<Int>(State.idle.rawValue)
     private let sleeping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
-    /// Written by the owner before posting, read by the worker after it sees `posted`.
+    /// The closure to run, written by the owner before posting and read by the worker after it
+    /// loads `posted`.
     private var job: (() -> Void)?
     /// Spins of the worker before it sleeps: longer than the serial part between two gradient
     /// steps (clipping and Adam), far shorter than a rollout.
@@ -52,7 +54,7 @@ final class PairedWorker: @unchecked Sendable {
         }
     }
 
-    /// Ends the worker thread; call once, from the owner, when no job is running.
+    /// Ends the worker thread. Call it once, from the owner, when no job is running.
     func stop() {
         post(.stopping)
     }
@@ -71,7 +73,7 @@ final class PairedWorker: @unchecked Sendable {
         }
     }
 
-    /// Returns once the state is `posted` or `stopping`: spins first, then sleeps.
+    /// Waits until the state is `posted` or `stopping`, spinning first and then sleeping.
     private func waitForWork() {
         var spins = 0
         while true {
@@ -84,8 +86,8 @@ final class PairedWorker: @unchecked Sendable {
             sleeping.store(true, ordering: .sequentiallyConsistent)
             let now = state.load(ordering: .sequentiallyConsistent)
             if now == State.posted.rawValue || now == State.stopping.rawValue {
-                // The owner either saw `sleeping` and will signal (consume that signal), or
-                // did not, and then nobody will.
+                // If the owner already took `sleeping`, its signal is on the way and must be
+                // consumed here. Otherwise no signal will come.
                 if !sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.wait() }
                 return
             }

@@ -75,8 +75,8 @@ public final class Adam {
         }
     }
 
-    /// The element-wise update of one parameter, eight lanes at a time and the rest one by
-    /// one, with the same arithmetic on both paths:
+    /// Updates one parameter element-wise, eight lanes at a time and the rest one by one,
+    /// with the same arithmetic on both paths:
     /// `p -= stepSize * m / (sqrt(v) * secondScale + eps)`, where the bias corrections are
     /// folded into `stepSize` and `secondScale`.
     static func update(
@@ -148,8 +148,8 @@ public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Double) -> Doub
     return norm
 }
 
-/// The sum of squares of `values` in double precision, in four interleaved partial sums so
-/// that the loop vectorizes.
+/// Returns the sum of squares of `values` in double precision, from four interleaved partial
+/// sums so that the loop vectorizes.
 func squaredSum(_ values: [Float]) -> Double {
     values.withUnsafeBufferPointer { buffer in
         var partial = SIMD4<Double>()

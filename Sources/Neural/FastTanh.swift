@@ -8,15 +8,15 @@
 /// tanh(x) ~ m P(m^2) / Q(m^2),   P of degree 6 with P(0) = 1,   Q of degree 3 with Q(0) = 1
 /// ```
 ///
-/// The coefficients were fitted by iterated weighted least squares on [0, 9] (error below
-/// 7e-9 in exact arithmetic), so the float evaluation's rounding dominates. There is one
+/// The coefficients were fitted by iterated weighted least squares on [0, 9], with an error
+/// below 7e-9 in exact arithmetic, so the float evaluation's rounding dominates. There is one
 /// division, no exponential and no branch, so the loop compiles to SIMD instructions. Because
-/// P(0) = Q(0) = 1, tiny inputs come back unchanged. The clamp c is the first float where the
-/// float evaluation reaches exactly 1 (it would pass 1 at 8.36); so the result never leaves
-/// [-1, 1] and saturates to ±1, where the true tanh(c) is 1 - 1.9e-7.
+/// P(0) = Q(0) = 1, tiny inputs come back unchanged. The clamp c is the first float at which
+/// the float evaluation reaches exactly 1 (it would pass 1 at 8.36). So the result never
+/// leaves [-1, 1] and saturates to ±1; the true tanh(c) is 1 - 1.9e-7.
 ///
 /// Maximum absolute error against the double-precision `tanh`: 3.5e-7 over [-20, 20], checked
-/// by `FastTanhTests`. It is odd, exact at 0, and propagates NaN.
+/// by `FastTanhTests`. The function is odd, exact at 0, and propagates NaN.
 @inlinable @inline(__always)
 public func fastTanh(_ x: Float) -> Float {
     let limit = TanhCoefficients.limit
