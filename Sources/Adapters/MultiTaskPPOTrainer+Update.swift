@@ -3,60 +3,18 @@ import Learning
 import Neural
 import Numerics
 
-/// Means over the last epoch's minibatches, for logging.
-struct MultiTaskUpdateStatistics {
-    var policyLoss = 0.0
-    var valueLoss = 0.0
-    var entropy = 0.0
-    var approximateKL = 0.0
-    var clipFraction = 0.0
-    var gradientNorm = 0.0
-
-    mutating func add(_ other: MultiTaskUpdateStatistics) {
-        policyLoss += other.policyLoss
-        valueLoss += other.valueLoss
-        entropy += other.entropy
-        approximateKL += other.approximateKL
-        clipFraction += other.clipFraction
-        gradientNorm += other.gradientNorm
-    }
-
-    func averaged(over count: Int) -> MultiTaskUpdateStatistics {
-        let n = Double(max(count, 1))
-        return MultiTaskUpdateStatistics(
-            policyLoss: policyLoss / n, valueLoss: valueLoss / n, entropy: entropy / n,
-            approximateKL: approximateKL / n, clipFraction: clipFraction / n,
-            gradientNorm: gradientNorm / n)
-    }
-}
-
 extension MultiTaskPPOTrainer {
     /// Runs `epochs` passes of shuffled minibatch gradient steps on one rollout.
     func optimize(
         rollout: MultiTaskRollout, advantages: [Double], returns: [Double], clipRange: Double
-    ) throws -> MultiTaskUpdateStatistics {
-        let batchSize = configuration.batchSize
-        let minibatchSize = min(configuration.minibatchSize, batchSize)
-        var statistics = MultiTaskUpdateStatistics()
-        for epoch in 0..<configuration.epochs {
-            let order = minibatchStream.permutation(batchSize)
-            var epochStatistics = MultiTaskUpdateStatistics()
-            var minibatches = 0
-            for start in stride(from: 0, to: batchSize, by: minibatchSize) {
-                let indices = Array(order[start..<min(start + minibatchSize, batchSize)])
-                // A minibatch of one sample has no advantage spread to normalise by.
-                if indices.count < 2 { continue }
-                let minibatch = try step(
+    ) throws -> UpdateStatistics {
+        try runEpochs(
+            configuration, stream: &minibatchStream,
+            step: { indices in
+                try step(
                     indices: indices, rollout: rollout, advantages: advantages, returns: returns,
                     clipRange: clipRange)
-                epochStatistics.add(minibatch)
-                minibatches += 1
-            }
-            if epoch == configuration.epochs - 1 {
-                statistics = epochStatistics.averaged(over: minibatches)
-            }
-        }
-        return statistics
+            })
     }
 
     /// Takes one gradient step on the samples at `indices`, each routed through its source's
@@ -74,12 +32,8 @@ extension MultiTaskPPOTrainer {
     func step(
         indices: [Int], rollout: MultiTaskRollout, advantages: [Double], returns: [Double],
         clipRange: Double
-    ) throws -> MultiTaskUpdateStatistics {
-        let count = Double(indices.count)
+    ) throws -> UpdateStatistics {
         let inputs = rollout.inputs.gatherRows(indices)
-        let actions = rollout.actions.gatherRows(indices)
-        let normalizedAdvantages = normalize(indices.map { advantages[$0] })
-        var statistics = MultiTaskUpdateStatistics()
         policy.zeroGradients()
 
         // Mixtures from the current parameters, one group of rows per source.
@@ -87,54 +41,24 @@ extension MultiTaskPPOTrainer {
         let rowSources = indices.map { copySources[$0 % configuration.copies] }
         let (groups, mixtureIndices) = policy.groups(rowMixtures: rowSources, mixtures: mixtures)
 
-        // Policy loss and its gradient with respect to the log-probabilities.
-        let evaluation = policy.evaluateActions(inputs, actions: actions, groups: groups)
-        var logProbabilityWeights = [Double](repeating: 0, count: indices.count)
-        for (k, index) in indices.enumerated() {
-            let logRatio = evaluation.logProbabilities[k] - rollout.logProbabilities[index]
-            let ratio = exp(logRatio)
-            let advantage = normalizedAdvantages[k]
-            let unclipped = ratio * advantage
-            let clipped = min(max(ratio, 1 - clipRange), 1 + clipRange) * advantage
-            statistics.policyLoss -= min(unclipped, clipped) / count
-            // The gradient flows through the unclipped term whenever min selects it or the
-            // ratio lies inside the clip range (where both terms are equal).
-            let insideRange = abs(ratio - 1) <= clipRange
-            if unclipped <= clipped || insideRange {
-                logProbabilityWeights[k] = -advantage * ratio / count
-            }
-            if !insideRange { statistics.clipFraction += 1 / count }
-            statistics.approximateKL += ((ratio - 1) - logRatio) / count
+        // The actor's and the critic's losses share no parameter before the routing, so
+        // with a worker they run at once.
+        let policyPart = {
+            self.policyGradients(
+                inputs: inputs, indices: indices, rollout: rollout, advantages: advantages,
+                clipRange: clipRange, groups: groups)
         }
-        statistics.entropy = evaluation.entropies.reduce(0, +) / count
-        let entropyWeights = [Double](
-            repeating: -configuration.entropyCoefficient / count, count: indices.count)
-        let actorMixtureGradients = evaluation.backward(logProbabilityWeights, entropyWeights)
-
-        // Value loss and its gradient.
-        let predicted = policy.critic.forward(inputs, groups: groups)
-        var valueGradient = Matrix<Float>(rows: indices.count, columns: 1)
-        for (k, index) in indices.enumerated() {
-            let value = Double(predicted.storage[k])
-            let target = returns[index]
-            var error = value - target
-            if let valueClip = configuration.valueClipRange {
-                let old = rollout.values[index]
-                let clippedValue = old + min(max(value - old, -valueClip), valueClip)
-                let clippedError = clippedValue - target
-                if clippedError * clippedError > error * error {
-                    error = clippedError
-                    // The clipped branch has zero gradient once the change is clipped.
-                    if abs(value - old) > valueClip { error = 0 }
-                }
-                statistics.valueLoss += max(
-                    (value - target) * (value - target), clippedError * clippedError) / count
-            } else {
-                statistics.valueLoss += error * error / count
-            }
-            valueGradient.storage[k] = Float(configuration.valueCoefficient * 2 * error / count)
+        let valuePart = {
+            self.valueGradients(
+                inputs: inputs, indices: indices, rollout: rollout, returns: returns,
+                groups: groups)
         }
-        let criticMixtureGradients = policy.critic.backward(valueGradient).mixtures
+        let (actorPart, criticPart) = worker?.runBoth(policyPart, valuePart)
+            ?? (policyPart(), valuePart())
+        var statistics = actorPart.statistics
+        statistics.valueLoss = criticPart.loss
+        let actorMixtureGradients = actorPart.mixtureGradients
+        let criticMixtureGradients = criticPart.mixtureGradients
 
         // Routing and book.
         policy.backwardRouting(
@@ -142,9 +66,10 @@ extension MultiTaskPPOTrainer {
             criticGradients: criticMixtureGradients)
 
         // Check, clip and apply.
-        let loss = statistics.policyLoss - configuration.entropyCoefficient * statistics.entropy
+        statistics.loss = statistics.policyLoss
+            - configuration.entropyCoefficient * statistics.entropy
             + configuration.valueCoefficient * statistics.valueLoss
-        guard loss.isFinite else {
+        guard statistics.loss.isFinite else {
             throw TrainingError.nonFinite(update: updates + 1, quantity: "loss")
         }
         let trained = optimizer.parameters
@@ -162,13 +87,39 @@ extension MultiTaskPPOTrainer {
         return statistics
     }
 
-    /// `(x - mean) / (std + 1e-8)` with the unbiased standard deviation, as Stable-Baselines3
-    /// normalises advantages per minibatch.
-    func normalize(_ values: [Double]) -> [Double] {
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            / Double(max(values.count - 1, 1))
-        let scale = variance.squareRoot() + 1e-8
-        return values.map { ($0 - mean) / scale }
+    /// Computes the clipped policy loss and the entropy bonus through the routed actor, leaves
+    /// their gradient in the actor's base and adapters (and the log standard deviation), and
+    /// returns the policy terms of the statistics with the gradients of the actor's mixtures.
+    func policyGradients(
+        inputs: Matrix<Float>, indices: [Int], rollout: MultiTaskRollout, advantages: [Double],
+        clipRange: Double, groups: [RoutedRows]
+    ) -> (statistics: UpdateStatistics, mixtureGradients: [[Matrix<Float>]]) {
+        let count = Double(indices.count)
+        let evaluation = policy.evaluateActions(
+            inputs, actions: rollout.actions.gatherRows(indices), groups: groups)
+        let surrogate = ClippedSurrogate(
+            logProbabilities: evaluation.logProbabilities,
+            oldLogProbabilities: indices.map { rollout.logProbabilities[$0] },
+            advantages: normalizedAdvantages(indices.map { advantages[$0] }),
+            clipRange: clipRange)
+        let statistics = UpdateStatistics(surrogate: surrogate, entropies: evaluation.entropies)
+        let entropyWeights = [Double](
+            repeating: -configuration.entropyCoefficient / count, count: indices.count)
+        let mixtureGradients = evaluation.backward(surrogate.logProbabilityWeights, entropyWeights)
+        return (statistics, mixtureGradients)
+    }
+
+    /// Computes the value loss through the routed critic, leaves its gradient (times the value
+    /// coefficient) in the critic's base and adapters, and returns the loss with the gradients
+    /// of the critic's mixtures.
+    func valueGradients(
+        inputs: Matrix<Float>, indices: [Int], rollout: MultiTaskRollout, returns: [Double],
+        groups: [RoutedRows]
+    ) -> (loss: Double, mixtureGradients: [[Matrix<Float>]]) {
+        let valueLoss = ValueLoss(
+            predicted: policy.critic.forward(inputs, groups: groups),
+            targets: indices.map { returns[$0] }, oldValues: indices.map { rollout.values[$0] },
+            clipRange: configuration.valueClipRange, coefficient: configuration.valueCoefficient)
+        return (valueLoss.loss, policy.critic.backward(valueLoss.gradient).mixtures)
     }
 }

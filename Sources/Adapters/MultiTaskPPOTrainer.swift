@@ -37,6 +37,8 @@ public final class MultiTaskPPOTrainer {
 
     let environment: any VectorEnvironment
     let optimizer: Adam
+    /// The second thread of each gradient step, or nil for one thread.
+    let worker: PairedWorker?
     var actionStream: RandomStream
     var minibatchStream: RandomStream
     let startTime = Date()
@@ -49,11 +51,14 @@ public final class MultiTaskPPOTrainer {
     /// - Parameters:
     ///   - environment: the copies; its `count` must equal `configuration.copies`.
     ///   - copySources: the source index of each copy; every source needs at least one copy.
+    ///   - updateThreads: 2 computes the actor's and the critic's gradients at once. The
+    ///     results do not depend on it.
     /// - Throws: `TrainingError.invalidConfiguration` for invalid PPO settings;
     ///   `AdapterError.invalidSetting` when a source has no copy.
     public init(
         configuration: PPOConfiguration, policy: AdaptedActorCritic,
-        environment: any VectorEnvironment, copySources: [Int], seed: UInt64
+        environment: any VectorEnvironment, copySources: [Int], seed: UInt64,
+        updateThreads: Int = PPOTrainer.updateThreads
     ) throws {
         do {
             try configuration.validate()
@@ -86,6 +91,7 @@ public final class MultiTaskPPOTrainer {
         let root = RandomStream(seed: seed)
         actionStream = root.child("actions")
         minibatchStream = root.child("minibatches")
+        worker = updateThreads >= 2 ? PairedWorker() : nil
     }
 
     /// The parameters the optimizer updates.

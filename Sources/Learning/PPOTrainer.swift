@@ -97,10 +97,6 @@ public final class PPOTrainer {
         worker = updateThreads >= 2 ? PairedWorker() : nil
     }
 
-    deinit {
-        worker?.stop()
-    }
-
     /// Trains for `configuration.iterations` updates.
     ///
     /// - Throws: `TrainingError.nonFinite` naming the update and the quantity when a reward,

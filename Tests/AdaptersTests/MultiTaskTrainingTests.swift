@@ -88,6 +88,33 @@ final class MultiTaskTrainingTests: XCTestCase {
         XCTAssertTrue(gateSources.contains(0))
     }
 
+    func testTwoUpdateThreadsTrainBitIdenticalModels() throws {
+        // As the command-line tool does: OpenBLAS is then called from two threads at once.
+        setBLASThreadCount(1)
+        let reference = try train(.openbook)
+        let features = reference.sources.map(reference.features(of:))
+        func trainedNetwork(updateThreads: Int) throws -> AdaptedActorCritic {
+            let copySources = [0, 1, 0, 1]
+            let environment = try EnvironmentKind.cartpole.makeVectorEnvironment(
+                contexts: copySources.map { sources[$0] }, seed: 3)
+            var rng = RandomStream(seed: 4)
+            let network = AdaptedActorCritic(
+                kind: .openbook, settings: settings(), inputSize: 4,
+                actionSpace: .discrete(count: 2), hiddenWidths: [64, 64], activation: .tanh,
+                initialLogStd: 0, sourceFeatures: features, rng: &rng)
+            let trainer = try MultiTaskPPOTrainer(
+                configuration: configuration(), policy: network, environment: environment,
+                copySources: copySources, seed: 5, updateThreads: updateThreads)
+            try trainer.train()
+            return network
+        }
+        let one = try trainedNetwork(updateThreads: 1)
+        let two = try trainedNetwork(updateThreads: 2)
+        for (a, b) in zip(one.parameters, two.parameters) {
+            FiniteDifference.assertBitIdentical(a.value, b.value, a.name)
+        }
+    }
+
     func testTrainingChangesEveryGroup() throws {
         var rng = RandomStream(seed: 11).child("initialization")
         let policy = try train(.openbook)

@@ -130,6 +130,8 @@ final class PPOTests: XCTestCase {
     }
 
     func testTwoUpdateThreadsGiveIdenticalMetrics() throws {
+        // As the command-line tool does: OpenBLAS is then called from two threads at once.
+        setBLASThreadCount(1)
         for actionSpace in [ActionSpace.discrete(count: 2), .box(dimension: 1)] {
             let one = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 1)
             let two = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 2)
