@@ -38,7 +38,7 @@ enum TrainCommand: Subcommand {
         .value("parallel", "P", "units trained at once by --strategy all (default 2)"),
         .value("threads", "T", "threads per gradient step, 1 or 2 (actor and critic at once); "
                + "results are identical either way (default 2 on a machine with 2 or more "
-               + "cores when trainings run one at a time, else 1)"),
+               + "cores, but 1 for the units --strategy all trains in parallel)"),
         .value("out", "DIR", "folder for the rendered GIF and the HTML report (default ctxrl-out)"),
         .flag("no-artifacts", "skip the rollout GIF and the HTML report"),
         .value("resume", "RUN", "continue an interrupted run by id, skipping finished units"),
@@ -72,7 +72,8 @@ enum TrainCommand: Subcommand {
             output.log("valid: \(plural(contextSet.contexts.count, "context")); nothing was written")
             return
         }
-        let threads = try requestedThreads(arguments)
+        // Rejects a bad --threads before the run is created.
+        _ = try requestedThreads(arguments)
         let plan = try TrainPlan.make(
             arguments: arguments, storePath: storePath,
             checkOutput: {
@@ -80,7 +81,7 @@ enum TrainCommand: Subcommand {
                     try ArtifactStage.prepare(folder: arguments.string("out") ?? "ctxrl-out")
                 }
             })
-        PPOTrainer.updateThreads = try threads ?? defaultThreads(plan: plan, arguments: arguments)
+        PPOTrainer.updateThreads = try firstStageThreads(plan: plan, arguments: arguments)
         let progress = StudyProgress(
             output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
         Interrupt.install()
@@ -167,12 +168,22 @@ enum TrainCommand: Subcommand {
         return threads
     }
 
-    /// Two threads per gradient step when trainings run one at a time on a machine with two
-    /// or more cores; one otherwise, so that parallel units do not compete for cores.
-    static func defaultThreads(plan: TrainPlan, arguments: ParsedArguments) throws -> Int {
+    /// The threads per gradient step of a training that has the machine to itself: `--threads`,
+    /// or 2 on a machine with two or more cores.
+    static func soloThreads(_ arguments: ParsedArguments) throws -> Int {
+        try requestedThreads(arguments)
+            ?? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1)
+    }
+
+    /// The threads per gradient step of the first stage: one when `--strategy all` trains
+    /// several units at once (unless `--threads` says otherwise), so that they do not compete
+    /// for cores.
+    static func firstStageThreads(plan: TrainPlan, arguments: ParsedArguments) throws -> Int {
         let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
-        let parallelUnits = plan.scenario.strategy == "all" && parallel > 1
-        return !parallelUnits && ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
+        if plan.scenario.strategy == "all" && parallel > 1 {
+            return try requestedThreads(arguments) ?? 1
+        }
+        return try soloThreads(arguments)
     }
 
     /// Runs the selection (or every unit), then the shared policy and the artifacts.
@@ -187,6 +198,8 @@ enum TrainCommand: Subcommand {
             progress.stage("training all \(study.count) contexts, \(parallel) at a time")
             let (units, unitMatrix) = try study.runAllUnits(parallelism: parallel)
             result.units = units
+            // From here on, one training runs at a time.
+            PPOTrainer.updateThreads = try soloThreads(arguments)
             // The multi-task baseline with the steps of all N trainings together, and with
             // the steps of a single one.
             progress.stage("training the multi-task baseline on all \(study.count) contexts")
