@@ -2,7 +2,7 @@ import CBLAS
 
 /// A floating-point type whose matrix products OpenBLAS computes: `Float` through `sgemm` and
 /// `sgemv`, `Double` through `dgemm` and `dgemv`.
-public protocol BLASScalar: BinaryFloatingPoint, Sendable
+public protocol BLASScalar: BinaryFloatingPoint, SIMDScalar, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// Computes `C = alpha * op(A) * op(B) + beta * C` on row-major buffers (BLAS `?gemm`).
     static func gemm(

@@ -170,8 +170,22 @@ extension Matrix {
     }
 
     /// Whether every element is finite (no NaN and no infinity).
+    ///
+    /// `x * 0` is 0 for a finite `x` and NaN otherwise, so one sum without early exit tells,
+    /// and the loop vectorizes: optimizers check every parameter after every step.
     @inlinable
     public var isFinite: Bool {
-        storage.allSatisfy { $0.isFinite }
+        storage.withUnsafeBufferPointer { buffer in
+            var lanes = SIMD4<Scalar>()
+            let vectorEnd = buffer.count - buffer.count % 4
+            for start in stride(from: 0, to: vectorEnd, by: 4) {
+                let chunk = SIMD4(
+                    buffer[start], buffer[start + 1], buffer[start + 2], buffer[start + 3])
+                lanes += chunk * 0
+            }
+            var total = lanes.sum()
+            for i in vectorEnd..<buffer.count { total += buffer[i] * 0 }
+            return total == 0
+        }
     }
 }

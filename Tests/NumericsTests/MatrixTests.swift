@@ -58,4 +58,19 @@ final class MatrixTests: XCTestCase {
         XCTAssertFalse(Matrix<Float>([[1, .nan]]).isFinite)
         XCTAssertTrue(Matrix<Float>([[1, 2]]).isFinite)
     }
+
+    /// Every position of a nine-element matrix, so both the four-lane part and the tail.
+    func testNonFiniteDetectedAtEveryPosition() {
+        for bad: Float in [.nan, .infinity, -.infinity] {
+            for position in 0..<9 {
+                var values: [Float] = [1, -2, .greatestFiniteMagnitude, -0.0, 5, 6, 7, 8, 9]
+                values[position] = bad
+                let matrix = Matrix(rows: 3, columns: 3, storage: values)
+                XCTAssertFalse(matrix.isFinite, "\(bad) at \(position)")
+            }
+        }
+        let extremes: [Double] = [.greatestFiniteMagnitude, -.greatestFiniteMagnitude, -0.0, 1e-300, 4, 5]
+        XCTAssertTrue(Matrix(rows: 2, columns: 3, storage: extremes).isFinite)
+        XCTAssertTrue(Matrix<Float>(rows: 0, columns: 3).isFinite)
+    }
 }
