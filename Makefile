@@ -1,6 +1,7 @@
 # ctxrl: two commands set up a fresh Debian machine that has the Swift toolchain.
 #
 #   make run    install missing Debian packages, build in release mode, run the main job
+#               (make build stops after building .build/release/ctxrl)
 #   make test   install missing Debian packages, build, start a single-node Slurm cluster,
 #               run the test suite (the Slurm sweep tests included), stop the cluster
 
@@ -15,11 +16,13 @@ ARGS ?=
 SLURM_DIR ?= /tmp/ctxrl-slurm-test
 # On an x86-64 CPU with AVX2 and FMA (Haswell, Zen and later) the release build targets them:
 # eight-lane arithmetic instead of SSE2's four, 10 to 13% faster PPO training, and the same
-# results bit for bit (Swift fuses no multiply-adds). Give CPU_FLAGS= for a portable binary.
+# results bit for bit (Swift fuses no multiply-adds; checked on one CartPole training, not by
+# the tests). Give CPU_FLAGS= for a portable binary, for example for a cluster whose nodes have
+# older CPUs than the machine that builds.
 CPU_FLAGS ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo \
     && echo "-Xswiftc -target-cpu -Xswiftc haswell")
 
-.PHONY: run test build deps bench clean
+.PHONY: run test build deps clean
 
 # Installs only what dpkg reports missing, so a machine that has everything skips apt-get.
 deps:

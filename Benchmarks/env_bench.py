@@ -18,7 +18,7 @@ docs/benchmarks.md (between the env_bench markers).
 
 Usage, from the repository root:
 
-    swift build -c release --product ctxrl
+    make build                                         # or swift build -c release (portable)
     bash Benchmarks/setup_venv.sh                      # .venv-bench with gymnasium 1.4.0
     python3 -m venv .venv-gymnax && .venv-gymnax/bin/pip install gymnax six  # optional
     .venv-bench/bin/python Benchmarks/env_bench.py --gymnax-python .venv-gymnax/bin/python
@@ -195,10 +195,10 @@ def render(results, gymnax, command, core, load, rounds):
             f"| {cartpole[copies] / peer:.1f}x | {jax_cells} |")
     lines += [
         "",
-        "The vectorized CartPole steps four copies at a time with SSE2 arithmetic, because the "
-        "package builds for baseline x86-64. The other environments step their copies one by "
-        "one inside the vectorized loop, which also writes two observation arrays per step, so "
-        "their vectorized rate stays close to the single-copy rate.",
+        "The vectorized CartPole steps four copies at a time in SIMD lanes: SSE2 in a portable "
+        "build, AVX2 from `make build` on a CPU that has it. The other environments step their "
+        "copies one by one inside the vectorized loop, which also writes two observation arrays "
+        "per step, so their vectorized rate stays close to the single-copy rate.",
         "",
         END_MARKER,
     ]

@@ -7,9 +7,10 @@ episodes; a training counts as reaching 475 when their mean is at least 475.
 
 Two comparisons run for every seed:
 - core for core: torch.set_num_threads(1) against `ctxrl train --threads 1`;
-- whole machine: torch's default thread count against ctxrl's default (`--threads 2`, the
-  actor's and the critic's gradients at once, on a machine with two or more cores).
-ctxrl's results do not depend on its thread count, so both of its rows train the same policy.
+- whole machine: torch's default thread count against `--threads 2` (the actor's and the
+  critic's gradients at once), which is ctxrl's default on a machine with two or more cores.
+ctxrl's results do not depend on its thread count, so both of its columns train the same
+policy.
 
 Usage (from the repository root, after `make build`):
 
@@ -17,7 +18,7 @@ Usage (from the repository root, after `make build`):
     .venv-bench/bin/python Benchmarks/ppo_bench.py --seeds 1 2 3 4 5
 
 It prints one row per seed and the wall-clock ratios, and with --write appends a table to
-docs/benchmarks.md.
+docs/benchmarks.md (remove the older table by hand).
 """
 
 import argparse
@@ -124,7 +125,7 @@ def main():
             f"episodes. Core for core: one torch thread against `--threads 1`. Whole machine: "
             f"torch's default {default_threads} threads against `--threads 2`.",
             "",
-            "| seed | SB3 1 thread s | SB3 default s | SB3 mean return | ctxrl 1 thread s | "
+            f"| seed | SB3 1 thread s | SB3 {default_threads} threads s | SB3 mean return | ctxrl 1 thread s | "
             "ctxrl 2 threads s | ctxrl mean return | core for core | whole machine |",
             "|---|---|---|---|---|---|---|---|---|",
         ]

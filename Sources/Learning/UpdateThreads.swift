@@ -7,8 +7,8 @@ extension PPOTrainer {
     /// actor's and the critic's gradients at once.
     ///
     /// Training results are bit-identical either way, and only the wall-clock time changes.
-    /// The command-line tool sets this once at start-up, before any trainer exists. Keep it at
-    /// 1 when several trainings already share the cores.
+    /// The command-line tool sets it before each stage of a run, while no trainer is being
+    /// created. Keep it at 1 when several trainings already share the cores.
     nonisolated(unsafe) public static var updateThreads = 1
 }
 

@@ -1,6 +1,6 @@
 /// A vectorizable single-precision hyperbolic tangent.
 ///
-/// glibc's `tanhf` is a scalar call of 11 to 17 ns per element on the machines ctxrl was
+/// glibc's `tanhf` is a scalar call of 11 to 18 ns per element on the machines ctxrl was
 /// measured on, which dominates the cost of 64-unit networks. This version is a rational
 /// function of the clamped input `m = clamp(x, -c, c)`, `c = 8.065915`:
 ///

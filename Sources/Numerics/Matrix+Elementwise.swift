@@ -171,8 +171,8 @@ extension Matrix {
 
     /// Whether every element is finite (no NaN and no infinity).
     ///
-    /// `x * 0` is 0 for a finite `x` and NaN otherwise, so one sum without early exit tells,
-    /// and the loop vectorizes: optimizers check every parameter after every step.
+    /// `x * 0` is 0 for a finite `x` and NaN otherwise, so a sum without early exit decides it
+    /// and the loop vectorizes. Optimizers check every parameter after every step.
     @inlinable
     public var isFinite: Bool {
         storage.withUnsafeBufferPointer { buffer in

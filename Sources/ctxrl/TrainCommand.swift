@@ -64,6 +64,8 @@ enum TrainCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
+        // Rejects a bad --threads before anything else, dry runs included.
+        _ = try requestedThreads(arguments)
         if arguments.has("dry-run") {
             let scenario = try TrainPlan.effectiveScenario(arguments)
             let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
@@ -72,8 +74,6 @@ enum TrainCommand: Subcommand {
             output.log("valid: \(plural(contextSet.contexts.count, "context")); nothing was written")
             return
         }
-        // Rejects a bad --threads before the run is created.
-        _ = try requestedThreads(arguments)
         let plan = try TrainPlan.make(
             arguments: arguments, storePath: storePath,
             checkOutput: {
@@ -168,16 +168,16 @@ enum TrainCommand: Subcommand {
         return threads
     }
 
-    /// The threads per gradient step of a training that has the machine to itself: `--threads`,
-    /// or 2 on a machine with two or more cores.
+    /// Returns the threads per gradient step of a training that has the machine to itself:
+    /// `--threads`, or 2 on a machine with two or more cores.
     static func soloThreads(_ arguments: ParsedArguments) throws -> Int {
         try requestedThreads(arguments)
             ?? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1)
     }
 
-    /// The threads per gradient step of the first stage: one when `--strategy all` trains
-    /// several units at once (unless `--threads` says otherwise), so that they do not compete
-    /// for cores.
+    /// Returns the threads per gradient step of the first stage: 1 when `--strategy all`
+    /// trains several units at once and `--threads` is absent, so that the units do not
+    /// compete for cores.
     static func firstStageThreads(plan: TrainPlan, arguments: ParsedArguments) throws -> Int {
         let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
         if plan.scenario.strategy == "all" && parallel > 1 {

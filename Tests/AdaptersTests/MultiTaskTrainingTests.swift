@@ -108,9 +108,9 @@ final class MultiTaskTrainingTests: XCTestCase {
             try trainer.train()
             return network
         }
-        let one = try trainedNetwork(updateThreads: 1)
-        let two = try trainedNetwork(updateThreads: 2)
-        for (a, b) in zip(one.parameters, two.parameters) {
+        let oneThread = try trainedNetwork(updateThreads: 1)
+        let twoThreads = try trainedNetwork(updateThreads: 2)
+        for (a, b) in zip(oneThread.parameters, twoThreads.parameters) {
             FiniteDifference.assertBitIdentical(a.value, b.value, a.name)
         }
     }

@@ -239,6 +239,8 @@ final class MainJobTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.error)
         XCTAssertTrue(result.error.contains("--threads 3"), result.error)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path), "no run was stored")
+        let dryRun = try CommandRunner.run(Self.tinyArguments + ["--threads", "3", "--dry-run"])
+        XCTAssertEqual(dryRun.status, 2, dryRun.error)
     }
 
     func testResumeOfUnknownRunExitsTwo() throws {
