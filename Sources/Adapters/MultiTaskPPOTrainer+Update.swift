@@ -87,26 +87,24 @@ extension MultiTaskPPOTrainer {
         return statistics
     }
 
-    /// Computes the clipped policy loss and the entropy bonus through the routed actor, leaves
-    /// their gradient in the actor's base and adapters (and the log standard deviation), and
-    /// returns the policy terms of the statistics with the gradients of the actor's mixtures.
+    /// Computes the clipped policy loss and the entropy bonus through the routed actor, and
+    /// leaves their gradient in the actor's base and adapters (and the log standard
+    /// deviation). Returns the policy terms of the statistics and the gradients of the actor's
+    /// mixtures.
     func policyGradients(
         inputs: Matrix<Float>, indices: [Int], rollout: MultiTaskRollout, advantages: [Double],
         clipRange: Double, groups: [RoutedRows]
     ) -> (statistics: UpdateStatistics, mixtureGradients: [[Matrix<Float>]]) {
-        let count = Double(indices.count)
         let evaluation = policy.evaluateActions(
             inputs, actions: rollout.actions.gatherRows(indices), groups: groups)
-        let surrogate = ClippedSurrogate(
-            logProbabilities: evaluation.logProbabilities,
+        let objective = PolicyObjective(
+            logProbabilities: evaluation.logProbabilities, entropies: evaluation.entropies,
             oldLogProbabilities: indices.map { rollout.logProbabilities[$0] },
-            advantages: normalizedAdvantages(indices.map { advantages[$0] }),
-            clipRange: clipRange)
-        let statistics = UpdateStatistics(surrogate: surrogate, entropies: evaluation.entropies)
-        let entropyWeights = [Double](
-            repeating: -configuration.entropyCoefficient / count, count: indices.count)
-        let mixtureGradients = evaluation.backward(surrogate.logProbabilityWeights, entropyWeights)
-        return (statistics, mixtureGradients)
+            advantages: indices.map { advantages[$0] }, clipRange: clipRange,
+            entropyCoefficient: configuration.entropyCoefficient)
+        let mixtureGradients = evaluation.backward(
+            objective.logProbabilityWeights, objective.entropyWeights)
+        return (objective.statistics, mixtureGradients)
     }
 
     /// Computes the value loss through the routed critic, leaves its gradient (times the value

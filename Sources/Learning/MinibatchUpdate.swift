@@ -15,14 +15,6 @@ package struct UpdateStatistics {
 
     package init() {}
 
-    /// Takes the policy terms from `surrogate` and the mean of `entropies`.
-    package init(surrogate: ClippedSurrogate, entropies: [Double]) {
-        policyLoss = surrogate.loss
-        clipFraction = surrogate.clipFraction
-        approximateKL = surrogate.approximateKL
-        entropy = entropies.reduce(0, +) / Double(entropies.count)
-    }
-
     package mutating func add(_ other: UpdateStatistics) {
         loss += other.loss
         policyLoss += other.policyLoss
@@ -48,46 +40,49 @@ package struct UpdateStatistics {
     }
 }
 
-/// The clipped surrogate objective of one minibatch and its gradient with respect to the
-/// new log-probabilities:
+/// The policy objective of one minibatch, the clipped surrogate minus the entropy bonus, and
+/// its gradient with respect to the new log-probabilities and entropies:
 ///
 /// ```
 /// r_i      = exp(log pi(a_i | s_i) - log pi_old(a_i | s_i))
 /// L_policy = -mean(min(r_i A_i, clip(r_i, 1 - eps, 1 + eps) A_i))
+/// L        = L_policy - c_entropy mean(H_i)
 /// ```
-package struct ClippedSurrogate {
-    /// `L_policy`.
-    package private(set) var loss = 0.0
-    /// The fraction of samples whose ratio lies outside the clip range.
-    package private(set) var clipFraction = 0.0
-    /// The mean of `(r - 1) - log r`, an estimate of KL(old || new) that is never negative.
-    package private(set) var approximateKL = 0.0
-    /// `dL_policy / dlog pi(a_i | s_i)` for each sample.
+package struct PolicyObjective {
+    /// The policy terms: `policyLoss`, `entropy`, `approximateKL` and `clipFraction`.
+    package private(set) var statistics = UpdateStatistics()
+    /// `dL / dlog pi(a_i | s_i)` for each sample.
     package private(set) var logProbabilityWeights: [Double]
+    /// `dL / dH_i` for each sample.
+    package let entropyWeights: [Double]
 
-    /// Evaluates the objective for normalised advantages.
+    /// Evaluates the objective, normalising `advantages` per minibatch first.
     package init(
-        logProbabilities: [Double], oldLogProbabilities: [Double], advantages: [Double],
-        clipRange: Double
+        logProbabilities: [Double], entropies: [Double], oldLogProbabilities: [Double],
+        advantages: [Double], clipRange: Double, entropyCoefficient: Double
     ) {
         let count = Double(logProbabilities.count)
+        let advantages = normalizedAdvantages(advantages)
         logProbabilityWeights = [Double](repeating: 0, count: logProbabilities.count)
+        entropyWeights = [Double](
+            repeating: -entropyCoefficient / count, count: logProbabilities.count)
         for k in logProbabilities.indices {
             let logRatio = logProbabilities[k] - oldLogProbabilities[k]
             let ratio = exp(logRatio)
             let advantage = advantages[k]
             let unclipped = ratio * advantage
             let clipped = min(max(ratio, 1 - clipRange), 1 + clipRange) * advantage
-            loss -= min(unclipped, clipped) / count
+            statistics.policyLoss -= min(unclipped, clipped) / count
             // The gradient flows through the unclipped term whenever min selects it or the
             // ratio lies inside the clip range (where both terms are equal).
             let insideRange = abs(ratio - 1) <= clipRange
             if unclipped <= clipped || insideRange {
                 logProbabilityWeights[k] = -advantage * ratio / count
             }
-            if !insideRange { clipFraction += 1 / count }
-            approximateKL += ((ratio - 1) - logRatio) / count
+            if !insideRange { statistics.clipFraction += 1 / count }
+            statistics.approximateKL += ((ratio - 1) - logRatio) / count
         }
+        statistics.entropy = entropies.reduce(0, +) / count
     }
 }
 
@@ -139,7 +134,7 @@ package struct ValueLoss {
 
 /// Returns `(x - mean) / (std + 1e-8)` with the unbiased standard deviation, as
 /// Stable-Baselines3 normalises advantages per minibatch.
-package func normalizedAdvantages(_ values: [Double]) -> [Double] {
+func normalizedAdvantages(_ values: [Double]) -> [Double] {
     let mean = values.reduce(0, +) / Double(values.count)
     let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         / Double(max(values.count - 1, 1))

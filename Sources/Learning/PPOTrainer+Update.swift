@@ -85,19 +85,15 @@ extension PPOTrainer {
         inputs: Matrix<Float>, indices: [Int], buffer: RolloutBuffer, advantages: [Double],
         clipRange: Double
     ) -> UpdateStatistics {
-        let count = Double(indices.count)
         let evaluation = policy.evaluateActions(
             inputs, actions: buffer.actions.gatherRows(indices))
-        let surrogate = ClippedSurrogate(
-            logProbabilities: evaluation.logProbabilities,
+        let objective = PolicyObjective(
+            logProbabilities: evaluation.logProbabilities, entropies: evaluation.entropies,
             oldLogProbabilities: indices.map { buffer.logProbabilities[$0] },
-            advantages: normalizedAdvantages(indices.map { advantages[$0] }),
-            clipRange: clipRange)
-        let statistics = UpdateStatistics(surrogate: surrogate, entropies: evaluation.entropies)
-        let entropyWeights = [Double](
-            repeating: -configuration.entropyCoefficient / count, count: indices.count)
-        evaluation.backward(surrogate.logProbabilityWeights, entropyWeights)
-        return statistics
+            advantages: indices.map { advantages[$0] }, clipRange: clipRange,
+            entropyCoefficient: configuration.entropyCoefficient)
+        evaluation.backward(objective.logProbabilityWeights, objective.entropyWeights)
+        return objective.statistics
     }
 
     /// Computes the value loss, leaves its gradient (times the value coefficient) in the

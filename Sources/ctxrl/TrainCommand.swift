@@ -65,7 +65,7 @@ enum TrainCommand: Subcommand {
     static func run(_ arguments: ParsedArguments, output: Output) throws {
         let storePath = arguments.string("db") ?? "ctxrl-runs.sqlite"
         // Rejects a bad --threads before anything else, dry runs included.
-        _ = try requestedThreads(arguments)
+        let threads = try requestedThreads(arguments)
         if arguments.has("dry-run") {
             let scenario = try TrainPlan.effectiveScenario(arguments)
             let origin = arguments.string("scenario").map { ($0 as NSString).lastPathComponent }
@@ -81,7 +81,6 @@ enum TrainCommand: Subcommand {
                     try ArtifactStage.prepare(folder: arguments.string("out") ?? "ctxrl-out")
                 }
             })
-        PPOTrainer.updateThreads = try firstStageThreads(plan: plan, arguments: arguments)
         let progress = StudyProgress(
             output: output, quiet: arguments.has("quiet"), count: plan.contextSet.contexts.count)
         Interrupt.install()
@@ -99,7 +98,9 @@ enum TrainCommand: Subcommand {
 
         let result: TrainResult
         do {
-            result = try execute(plan: plan, study: study, progress: progress, arguments: arguments)
+            result = try execute(
+                plan: plan, study: study, progress: progress, arguments: arguments,
+                threads: threads)
         } catch let error as TrainingError {
             progress.finishLine()
             if case .cancelled = error {
@@ -157,7 +158,7 @@ enum TrainCommand: Subcommand {
         return encoder
     }
 
-    /// `--threads`, checked: nil when absent.
+    /// Returns `--threads` after checking it, or nil when the option is absent.
     static func requestedThreads(_ arguments: ParsedArguments) throws -> Int? {
         guard let threads = try arguments.integer("threads", minimum: 1) else { return nil }
         guard threads <= 2 else {
@@ -168,38 +169,27 @@ enum TrainCommand: Subcommand {
         return threads
     }
 
-    /// Returns the threads per gradient step of a training that has the machine to itself:
-    /// `--threads`, or 2 on a machine with two or more cores.
-    static func soloThreads(_ arguments: ParsedArguments) throws -> Int {
-        try requestedThreads(arguments)
-            ?? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1)
-    }
-
-    /// Returns the threads per gradient step of the first stage: 1 when `--strategy all`
-    /// trains several units at once and `--threads` is absent, so that the units do not
-    /// compete for cores.
-    static func firstStageThreads(plan: TrainPlan, arguments: ParsedArguments) throws -> Int {
-        let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
-        if plan.scenario.strategy == "all" && parallel > 1 {
-            return try requestedThreads(arguments) ?? 1
-        }
-        return try soloThreads(arguments)
-    }
-
     /// Runs the selection (or every unit), then the shared policy and the artifacts.
+    ///
+    /// - Parameter threads: `--threads`. Without it, a training that runs alone uses 2 update
+    ///   threads on a machine with two or more cores, and units trained in parallel use 1 so
+    ///   that they do not compete for cores.
     static func execute(
         plan: TrainPlan, study: TransferStudy, progress: StudyProgress,
-        arguments: ParsedArguments
+        arguments: ParsedArguments, threads: Int?
     ) throws -> TrainResult {
         var result = TrainResult()
         let start = Date()
+        let soloThreads = threads ?? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1)
+        PPOTrainer.updateThreads = soloThreads
         if plan.scenario.strategy == "all" {
             let parallel = try arguments.integer("parallel", default: 2, minimum: 1)!
             progress.stage("training all \(study.count) contexts, \(parallel) at a time")
+            if parallel > 1 { PPOTrainer.updateThreads = threads ?? 1 }
             let (units, unitMatrix) = try study.runAllUnits(parallelism: parallel)
             result.units = units
             // From here on, one training runs at a time.
-            PPOTrainer.updateThreads = try soloThreads(arguments)
+            PPOTrainer.updateThreads = soloThreads
             // The multi-task baseline with the steps of all N trainings together, and with
             // the steps of a single one.
             progress.stage("training the multi-task baseline on all \(study.count) contexts")

@@ -133,11 +133,13 @@ final class PPOTests: XCTestCase {
         // As the command-line tool does: OpenBLAS is then called from two threads at once.
         setBLASThreadCount(1)
         for actionSpace in [ActionSpace.discrete(count: 2), .box(dimension: 1)] {
-            let one = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 1)
-            let two = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 2)
-            XCTAssertFalse(one.isEmpty)
-            XCTAssertEqual(one.map(\.key), two.map(\.key))
-            XCTAssertEqual(one.map(\.value.bitPattern), two.map(\.value.bitPattern), "\(actionSpace)")
+            let oneThread = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 1)
+            let twoThreads = try trainMetrics(seed: 5, actionSpace: actionSpace, updateThreads: 2)
+            XCTAssertFalse(oneThread.isEmpty)
+            XCTAssertEqual(oneThread.map(\.key), twoThreads.map(\.key))
+            XCTAssertEqual(
+                oneThread.map(\.value.bitPattern), twoThreads.map(\.value.bitPattern),
+                "\(actionSpace)")
         }
     }
 
